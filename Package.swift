@@ -1,0 +1,72 @@
+// swift-tools-version:6.0
+//
+// mpesa-callbackd: receives Safaricom M-Pesa Express (STK push) callbacks,
+// records every result in PostgreSQL and starts STK pushes.
+//
+// Module layering (an arrow means "imports"):
+//
+//   mpesa-callbackd ─▶ CallbackDaemon ─▶ CallbackStore ─▶ PostgresClient ─▶ CLibPQ
+//        │                  │   │              │                 │
+//        │                  │   └▶ StkSender ──┘                 └▶ EventHTTP ─▶ CLibEvent
+//        │                  └▶ EventHTTP, ServiceKit, MpesaCore
+//   mpesa-stk   ─▶ StkSender, CallbackStore, ServiceKit
+//   daraja-sim  ─▶ DarajaSimulator ─▶ EventHTTP, MpesaCore
+//
+// Only EventHTTP and PostgresClient import the C modules. MpesaCore (the
+// Daraja messages, validation, money and Kenyan-time rules) does no I/O.
+import PackageDescription
+
+let package = Package(
+    name: "mpesa-callbackd",
+    products: [
+        .executable(name: "mpesa-callbackd", targets: ["mpesa-callbackd"]),
+        .executable(name: "mpesa-stk", targets: ["mpesa-stk"]),
+        .executable(name: "daraja-sim", targets: ["daraja-sim"]),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibEvent",
+            pkgConfig: "libevent_pthreads",
+            providers: [.apt(["libevent-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .target(name: "MpesaCore"),
+        .target(name: "EventHTTP", dependencies: ["CLibEvent"]),
+        .target(name: "PostgresClient", dependencies: ["CLibPQ", "EventHTTP"]),
+        .target(name: "ServiceKit", dependencies: ["MpesaCore"]),
+        .target(
+            name: "CallbackStore",
+            dependencies: ["MpesaCore", "PostgresClient", "ServiceKit"],
+            resources: [.copy("Migrations")]
+        ),
+        .target(
+            name: "StkSender",
+            dependencies: ["MpesaCore", "ServiceKit"]
+        ),
+        .target(
+            name: "CallbackDaemon",
+            dependencies: [
+                "MpesaCore", "EventHTTP", "PostgresClient", "CallbackStore", "ServiceKit",
+                "StkSender",
+            ]
+        ),
+        .executableTarget(name: "mpesa-callbackd", dependencies: ["CallbackDaemon"]),
+        .executableTarget(
+            name: "mpesa-stk",
+            dependencies: ["StkSender", "CallbackStore", "ServiceKit", "MpesaCore"]
+        ),
+        .target(name: "DarajaSimulator", dependencies: ["MpesaCore", "EventHTTP", "ServiceKit"]),
+        .executableTarget(name: "daraja-sim", dependencies: ["DarajaSimulator"]),
+        .testTarget(name: "MpesaCoreTests", dependencies: ["MpesaCore"]),
+        .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit"]),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["MpesaCore", "PostgresClient", "EventHTTP", "ServiceKit"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

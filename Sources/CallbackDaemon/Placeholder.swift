@@ -1,0 +1,1 @@
+// Placeholder: the CallbackDaemon module is being built.

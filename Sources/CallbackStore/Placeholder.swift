@@ -1,0 +1,1 @@
+// Placeholder: the CallbackStore module is being built.

@@ -1,0 +1,1 @@
+// Placeholder: the DarajaSimulator module is being built.

@@ -1,0 +1,1 @@
+// Placeholder: the EventHTTP module is being built.

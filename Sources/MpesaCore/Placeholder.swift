@@ -1,0 +1,1 @@
+// Placeholder: the MpesaCore module is being built.

@@ -1,0 +1,1 @@
+// Placeholder: the PostgresClient module is being built.

@@ -1,0 +1,1 @@
+// Placeholder: the StkSender module is being built.
