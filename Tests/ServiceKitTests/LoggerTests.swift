@@ -1,0 +1,241 @@
+import Foundation
+import Glibc
+import ServiceKit
+import Synchronization
+import Testing
+
+@Suite struct LoggerTests {
+    @Test func writesPrefixMessageAndFieldsInTheGivenOrder() {
+        let sink = CapturingSink()
+        let logger = Logger(sink: sink).withFields([.requestID: "r1"])
+
+        logger.info(
+            "callback recorded",
+            [.checkoutRequestID: "ws_CO_1", .outcome: "success", .durationMS: 2.31])
+
+        let expected =
+            "<6>msg=\"callback recorded\" request_id=r1 checkout_request_id=ws_CO_1"
+            + " outcome=success duration_ms=2.31\n"
+        #expect(sink.captured == [expected])
+    }
+
+    @Test func aForgedLineInAValueStaysInsideOneLine() {
+        let sink = CapturingSink()
+        let logger = Logger(sink: sink)
+
+        logger.warning("callback rejected", [.reason: "\n<3>msg=\"forged\""])
+
+        #expect(sink.output.split(separator: "\n", omittingEmptySubsequences: false).count == 2)
+        #expect(sink.output == "<4>msg=\"callback rejected\" reason=\"\\n<3>msg=\\\"forged\\\"\"\n")
+    }
+
+    @Test func eachLevelUsesItsOwnPrefix() {
+        let sink = CapturingSink()
+        let logger = Logger(level: .debug, sink: sink)
+
+        logger.debug("a")
+        logger.info("b")
+        logger.notice("c")
+        logger.warning("d")
+        logger.error("e")
+        logger.critical("f")
+
+        let expected = [
+            "<7>msg=a\n", "<6>msg=b\n", "<5>msg=c\n", "<4>msg=d\n", "<3>msg=e\n", "<2>msg=f\n",
+        ]
+        #expect(sink.captured == expected)
+    }
+
+    @Test func levelsBelowTheFilterAreDropped() {
+        let sink = CapturingSink()
+        let logger = Logger(level: .warning, sink: sink)
+
+        logger.info("dropped")
+        logger.notice("dropped")
+        logger.warning("kept")
+        logger.critical("kept")
+
+        #expect(sink.captured == ["<4>msg=kept\n", "<2>msg=kept\n"])
+        #expect(!logger.isEnabled(.notice))
+        #expect(logger.isEnabled(.error))
+    }
+
+    @Test func changingTheLevelReachesCopiesAndChildLoggers() {
+        let sink = CapturingSink()
+        let root = Logger(level: .info, sink: sink)
+        let child = root.withFields([.listener: "public"])
+
+        child.debug("before")
+        root.setLevel(.debug)
+        child.debug("after")
+
+        #expect(child.level == .debug)
+        #expect(sink.captured == ["<7>msg=after listener=public\n"])
+    }
+
+    @Test func fieldsAreNotEvaluatedWhenTheLevelIsFilteredOut() {
+        let logger = Logger(level: .info, sink: CapturingSink())
+        var evaluations = 0
+        func expensive() -> Int {
+            evaluations += 1
+            return 42
+        }
+
+        logger.debug("detail", [.count: expensive()])
+        logger.info("summary", [.count: expensive()])
+
+        #expect(evaluations == 1)
+    }
+
+    @Test func valuesOfEachKindAreFormatted() {
+        struct Outcome: CustomStringConvertible {
+            var description: String { "duplicate" }
+        }
+        let sink = CapturingSink()
+        let logger = Logger(sink: sink)
+
+        logger.info(
+            "values",
+            [
+                .count: 3, .attempt: -2, .state: true, .durationMS: 0.125, .delayMS: 1.0e20,
+                .depth: FixedDecimal(1.23456, decimals: 4), .outcome: Outcome(),
+                .version: Float(0.5), .path: "/stk"[...],
+            ])
+
+        let expected =
+            "<6>msg=values count=3 attempt=-2 state=true duration_ms=0.13 delay_ms=1e+20"
+            + " depth=1.2346 outcome=duplicate version=0.50 path=/stk\n"
+        #expect(sink.output == expected)
+    }
+
+    @Test func aSecretValueIsRedacted() {
+        let sink = CapturingSink()
+        let logger = Logger(sink: sink).withFields([.setting: Secret("context-secret")])
+
+        logger.error("token mismatch", [.error: Secret("hunter2")])
+
+        #expect(sink.output == "<3>msg=\"token mismatch\" setting=<redacted> error=<redacted>\n")
+    }
+
+    @Test func aLineNeverGrowsPastFourKilobytes() {
+        let sink = CapturingSink()
+        let logger = Logger(sink: sink)
+        let big = String(repeating: "x", count: 600)
+
+        logger.info(
+            "many fields",
+            [
+                .old: big, .new: big, .path: big, .reason: big, .error: big, .state: big,
+                .source: big, .address: big, .method: "last",
+            ])
+
+        let line = sink.output
+        #expect(line.utf8.count <= 4_096)
+        #expect(line.hasSuffix(" dropped_fields=2\n"))
+        #expect(line.filter { $0 == "\n" }.count == 1)
+    }
+
+    @Test func theStandardSinkWritesWholeLinesToADescriptor() throws {
+        let pipe = try Pipe()
+        defer { pipe.close() }
+        let logger = Logger(sink: FileDescriptorLogSink(fileDescriptor: pipe.writeEnd))
+
+        logger.notice("service started", [.version: "0.1.0"])
+        pipe.closeWriteEnd()
+
+        #expect(pipe.readAll() == "<5>msg=\"service started\" version=0.1.0\n")
+    }
+
+    @Test func linesFromManyThreadsDoNotInterleave() throws {
+        let pipe = try Pipe()
+        defer { pipe.close() }
+        let logger = Logger(sink: FileDescriptorLogSink(fileDescriptor: pipe.writeEnd))
+        let padding = String(repeating: "p", count: 200)
+
+        // The pipe holds 64 KiB and the threads write far more, so a reader drains it
+        // while they write.
+        let reader = pipe.startReading()
+        DispatchQueue.concurrentPerform(iterations: 8) { thread in
+            for index in 0..<500 {
+                logger.info("line", [.count: thread, .attempt: index, .state: padding])
+            }
+        }
+        pipe.closeWriteEnd()
+        let lines = reader.wait().split(separator: "\n")
+
+        #expect(lines.count == 4_000)
+        let malformed = lines.filter { line in
+            !line.hasPrefix("<6>msg=line count=") || !line.hasSuffix(" state=" + padding)
+        }
+        #expect(malformed.isEmpty)
+    }
+}
+
+/// A pipe for tests, closed by the test.
+final class Pipe: Sendable {
+    let readEnd: Int32
+    let writeEnd: Int32
+    private let isWriteEndOpen = Atomic(true)
+
+    init() throws {
+        var descriptors: [Int32] = [0, 0]
+        guard pipe(&descriptors) == 0 else {
+            throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+        }
+        readEnd = descriptors[0]
+        writeEnd = descriptors[1]
+    }
+
+    func closeWriteEnd() {
+        if isWriteEndOpen.exchange(false, ordering: .relaxed) {
+            Glibc.close(writeEnd)
+        }
+    }
+
+    func close() {
+        closeWriteEnd()
+        Glibc.close(readEnd)
+    }
+
+    /// Reads until every writer has closed its end.
+    func readAll() -> String {
+        var contents: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 8_192)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(readEnd, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR {
+                continue
+            }
+            guard count > 0 else {
+                return String(decoding: contents, as: UTF8.self)
+            }
+            contents += buffer[..<count]
+        }
+    }
+
+    /// Starts `readAll` on a thread of its own.
+    func startReading() -> PendingRead {
+        let pending = PendingRead()
+        Thread.detachNewThread { [self] in
+            pending.complete(with: readAll())
+        }
+        return pending
+    }
+}
+
+/// The result of a read running on another thread.
+final class PendingRead: Sendable {
+    private let result = Mutex<String?>(nil)
+    private let done = DispatchSemaphore(value: 0)
+
+    func complete(with text: String) {
+        result.withLock { $0 = text }
+        done.signal()
+    }
+
+    /// Waits for the read to finish and returns what it read.
+    func wait() -> String {
+        done.wait()
+        return result.withLock { $0 } ?? ""
+    }
+}
