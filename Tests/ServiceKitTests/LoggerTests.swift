@@ -169,6 +169,26 @@ import Testing
         }
         #expect(malformed.isEmpty)
     }
+
+    @Test func aFullNonBlockingDescriptorIsWaitedOnNotDropped() throws {
+        let pipe = try Pipe()
+        defer { pipe.close() }
+        let flags = fcntl(pipe.writeEnd, F_GETFL)
+        try #require(fcntl(pipe.writeEnd, F_SETFL, flags | O_NONBLOCK) == 0)
+        let logger = Logger(sink: FileDescriptorLogSink(fileDescriptor: pipe.writeEnd))
+
+        // The pipe starts full and the reader takes one byte at a time, far slower than
+        // the logger writes, so writes keep failing with EAGAIN; no line may be lost.
+        pipe.fillWithNewlines()
+        let reader = pipe.startReading(bytesPerRead: 1)
+        for index in 0..<3_000 {
+            logger.info("line", [.count: index])
+        }
+        pipe.closeWriteEnd()
+        let lines = reader.wait().split(separator: "\n").map(String.init)
+
+        #expect(lines == (0..<3_000).map { "<6>msg=line count=\($0)" })
+    }
 }
 
 /// A pipe for tests, closed by the test.
@@ -197,10 +217,21 @@ final class Pipe: Sendable {
         Glibc.close(readEnd)
     }
 
+    /// Fills a non-blocking pipe to the last byte with newlines, which readers that
+    /// split lines ignore.
+    func fillWithNewlines() {
+        for size in [4_096, 256, 16, 1] {
+            let chunk = [UInt8](repeating: UInt8(ascii: "\n"), count: size)
+            while chunk.withUnsafeBytes({ write(writeEnd, $0.baseAddress, $0.count) }) == size {
+                continue
+            }
+        }
+    }
+
     /// Reads until every writer has closed its end.
-    func readAll() -> String {
+    func readAll(bytesPerRead: Int = 8_192) -> String {
         var contents: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 8_192)
+        var buffer = [UInt8](repeating: 0, count: bytesPerRead)
         while true {
             let count = buffer.withUnsafeMutableBytes { read(readEnd, $0.baseAddress, $0.count) }
             if count < 0, errno == EINTR {
@@ -214,10 +245,10 @@ final class Pipe: Sendable {
     }
 
     /// Starts `readAll` on a thread of its own.
-    func startReading() -> PendingRead {
+    func startReading(bytesPerRead: Int = 8_192) -> PendingRead {
         let pending = PendingRead()
         Thread.detachNewThread { [self] in
-            pending.complete(with: readAll())
+            pending.complete(with: readAll(bytesPerRead: bytesPerRead))
         }
         return pending
     }
