@@ -15,6 +15,10 @@ import Synchronization
 /// fields, whose values are escaped. The fields are an autoclosure: when the level is
 /// filtered out nothing is evaluated or formatted.
 ///
+/// A value may be anything `CustomStringConvertible`. Integers, Booleans and strings
+/// appear as they are, a `Double` with two decimals (wrap it in `FixedDecimal` for
+/// another count), and a `Secret` as `<redacted>`.
+///
 /// A `Logger` is a cheap value that any thread may use. Copies and loggers made with
 /// `withFields` share one level filter, so `setLevel` on any of them (on a reload, say)
 /// changes them all.
