@@ -1,1 +1,0 @@
-// Placeholder: the EventHTTP module is being built.

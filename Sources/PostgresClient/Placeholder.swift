@@ -1,1 +1,0 @@
-// Placeholder: the PostgresClient module is being built.
