@@ -1,8 +1,10 @@
 /// The members of a JSON object, in the order they were read or added.
 ///
 /// A JSON object read by ``StrictJSONParser`` never has two members with the same key: the
-/// parser rejects such a document instead of choosing one. Two objects are equal when they have
-/// the same members, whatever their order, as JSON defines it.
+/// parser rejects such a document instead of choosing one. Keys are compared as Swift strings,
+/// so two keys that differ only in Unicode normalization (`é` written precomposed or as `e`
+/// and a combining accent) are the same key: they look the same to every reader. Two objects
+/// are equal when they have the same members, whatever their order.
 ///
 /// Objects in real bodies have two to six members, where comparing keys one by one is much
 /// cheaper than hashing them, so members are kept in a plain array. Past ``linearSearchLimit``

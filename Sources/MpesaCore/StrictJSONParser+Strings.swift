@@ -172,11 +172,11 @@ extension StrictJSONParser {
 
     /// Reads the four hex digits of a `\u` escape.
     private func hexQuad(at index: Int, escapeOffset: Int) throws(JSONSyntaxError) -> UInt16 {
-        guard index + 4 <= bytes.count else {
-            throw failure(.unexpectedEnd, "the input ended inside an escape", at: escapeOffset)
-        }
         var value: UInt16 = 0
         for offset in index..<index + 4 {
+            guard offset < bytes.count else {
+                throw failure(.unexpectedEnd, "the input ended inside an escape", at: escapeOffset)
+            }
             let byte = bytes[offset]
             let digit: UInt8
             switch byte {

@@ -24,10 +24,17 @@ public struct StrictJSONParser {
     private let maximumDepth: Int
     private var openContainers: [OpenContainer] = []
 
+    /// The deepest nesting any caller may ask for, as in Foundation's parsers.
+    ///
+    /// Parsing itself never recurses, but freeing, comparing and writing a `JSONValue` do, one
+    /// stack frame or more per level: a bound keeps every value this parser returns safe to use
+    /// on a thread with a small stack.
+    public static let depthCeiling = 512
+
     private init(bytes: UnsafeRawBufferPointer, maximumDepth: Int) {
         self.bytes = bytes
-        self.maximumDepth = maximumDepth
-        openContainers.reserveCapacity(min(maximumDepth, 16))
+        self.maximumDepth = min(maximumDepth, Self.depthCeiling)
+        openContainers.reserveCapacity(max(0, min(maximumDepth, 16)))
     }
 
     /// Parses one JSON document.
@@ -35,7 +42,8 @@ public struct StrictJSONParser {
     /// - Parameters:
     ///   - bytes: The whole document. It is read in place and not retained.
     ///   - maximumDepth: How many objects and arrays may be nested; the top-level container
-    ///     is depth 1, so 1 allows `{"a":1}` but not `{"a":[]}`.
+    ///     is depth 1, so 1 allows `{"a":1}` but not `{"a":[]}`. Values above
+    ///     ``depthCeiling`` count as ``depthCeiling``.
     /// - Throws: ``JSONSyntaxError`` for the first problem in the input.
     /// - Returns: The value the document holds.
     public static func parse(
