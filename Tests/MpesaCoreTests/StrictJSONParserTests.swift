@@ -37,8 +37,8 @@ struct SyntaxCase: CustomTestStringConvertible, Sendable {
 struct StrictJSONParserTests {
     @Test func parsesEveryKindOfValue() throws {
         let value = try parse(
-            #" { "s": "text", "n": -12.50e+3, "t": true, "f": false, "z": null, "a": [1, [], {}] } "#
-        )
+            #" { "s": "text", "n": -12.50e+3, "t": true, "f": false, "z": null, "#
+                + #""a": [1, [], {}] } "#)
         guard case .object(let object) = value else {
             Issue.record("expected an object, got \(value)")
             return
