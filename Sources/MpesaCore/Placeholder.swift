@@ -1,1 +1,0 @@
-// Placeholder: the MpesaCore module is being built.
