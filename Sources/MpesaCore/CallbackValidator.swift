@@ -25,15 +25,15 @@ public enum CallbackValidator {
                         + "\(CallbackLimits.maximumBodyBytes) are accepted"))
         }
 
-        let document: JSONValue
+        let tape: JSONTape
         do {
-            document = try StrictJSONParser.parse(body, maximumDepth: CallbackLimits.maximumDepth)
+            tape = try StrictJSONParser.tape(of: body, maximumDepth: CallbackLimits.maximumDepth)
         } catch {
             return .failure(rejection(for: error))
         }
 
         return Result { () throws(CallbackRejection) in
-            try readCallback(from: document)
+            try readCallback(from: tape)
         }
     }
 

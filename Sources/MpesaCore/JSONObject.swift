@@ -78,11 +78,6 @@ public struct JSONObject: Sendable, Hashable {
         }
     }
 
-    /// Whether the object has a member named `key`.
-    func contains(_ key: String) -> Bool {
-        position(of: key) != nil
-    }
-
     /// Adds a member whose key the object does not have yet; the caller has checked that.
     mutating func appendNew(key: String, value: JSONValue) {
         if members.isEmpty {

@@ -25,17 +25,8 @@ public struct KenyanDateTime: Sendable, Hashable, Comparable {
     /// - Returns: nil unless the text is exactly 14 ASCII digits naming a real date (leap years
     ///   included, year 0000 excluded) and a time from 00:00:00 to 23:59:59.
     public init?(compactDigits: some StringProtocol) {
-        // All 14 digits fit in one integer, which is then cut into fields: nothing to allocate.
-        var packed = 0
-        var digitCount = 0
-        for byte in compactDigits.utf8 {
-            guard JSONNumberGrammar.isDigit(byte), digitCount < 14 else {
-                return nil
-            }
-            packed = packed * 10 + Int(byte - UInt8(ascii: "0"))
-            digitCount += 1
-        }
-        guard digitCount == 14 else {
+        var text = String(compactDigits)
+        guard let packed = text.withUTF8(Self.packedDigits) else {
             return nil
         }
 
@@ -55,6 +46,23 @@ public struct KenyanDateTime: Sendable, Hashable, Comparable {
         }
         self.init(
             checkedYear: year, month: month, day: day, hour: hour, minute: minute, second: second)
+    }
+
+    /// The value of exactly 14 ASCII digits, or nil for anything else.
+    ///
+    /// All 14 digits fit in one integer, which is then cut into fields: nothing to allocate.
+    static func packedDigits(_ utf8: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard utf8.count == 14 else {
+            return nil
+        }
+        var packed = 0
+        for byte in utf8 {
+            guard JSONNumberGrammar.isDigit(byte) else {
+                return nil
+            }
+            packed = packed * 10 + Int(byte &- UInt8(ascii: "0"))
+        }
+        return packed
     }
 
     /// The Kenyan wall-clock second that contains the given instant.
