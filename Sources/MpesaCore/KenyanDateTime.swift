@@ -13,11 +13,17 @@ public struct KenyanDateTime: Sendable, Hashable, Comparable {
     /// Kenya's offset from UTC, in seconds.
     public static let utcOffsetSeconds = 3 * 3_600
 
+    /// The year, 1 to 9999.
     public let year: Int
+    /// The month, 1 to 12.
     public let month: Int
+    /// The day of the month, 1 to 31.
     public let day: Int
+    /// The hour, 0 to 23.
     public let hour: Int
+    /// The minute, 0 to 59.
     public let minute: Int
+    /// The second, 0 to 59; leap seconds are not represented.
     public let second: Int
 
     /// Reads a time written as 14 digits, `YYYYMMDDHHmmss`, as Daraja does.
