@@ -47,8 +47,9 @@ struct JSONTape {
 
     init(bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes
-        // A callback has about 45 nodes.
-        nodes.reserveCapacity(64)
+        // A pretty-printed callback has a node for every 13 bytes or so; a dense document has
+        // up to one for every 2 bytes, and the array grows for those.
+        nodes.reserveCapacity(bytes.count / 8 + 16)
     }
 
     func kind(at index: Int) -> Kind {
