@@ -13,7 +13,9 @@
 public struct JSONObject: Sendable, Hashable {
     /// One key and its value.
     public struct Member: Sendable, Hashable {
+        /// The key, unescaped.
         public let key: String
+        /// The value.
         public var value: JSONValue
     }
 
