@@ -7,10 +7,9 @@ extension CallbackRejection {
         CallbackRejection(kind: .missingField, reason: "\(path): \(note)")
     }
 
-    /// A field holds the wrong JSON type.
-    static func wrongType(_ path: String, expected: String, found: JSONValue) -> Self {
-        CallbackRejection(
-            kind: .wrongType, reason: "\(path): expected \(expected), got \(found.typeDescription)")
+    /// A field holds the wrong JSON type; `found` is a type description such as "a string".
+    static func wrongType(_ path: String, expected: String, found: String) -> Self {
+        CallbackRejection(kind: .wrongType, reason: "\(path): expected \(expected), got \(found)")
     }
 
     /// A field has the right type but a value the rules refuse.

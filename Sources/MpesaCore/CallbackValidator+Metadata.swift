@@ -2,11 +2,12 @@ extension CallbackValidator {
     /// One `CallbackMetadata` item the validator reads, found by its `Name`.
     private struct NamedItem {
         let index: Int
-        let name: String
-        let value: JSONValue?
+        let name: StaticString
+        /// The node of the item's `Value`, when it has one.
+        let value: Int?
 
         /// The item's `Value`, which a required item must have.
-        func requiredValue() throws(CallbackRejection) -> JSONValue {
+        func requiredValue() throws(CallbackRejection) -> Int {
             guard let value else {
                 throw .missing(valuePath)
             }
@@ -27,30 +28,6 @@ extension CallbackValidator {
         var phoneNumber: NamedItem?
     }
 
-    /// The item names seen so far. Real callbacks have four or five items, compared one by
-    /// one; a long hostile list switches to hashing so that it still costs linear time.
-    private struct NameSet {
-        private var names: [String] = []
-        private var indexByName: [String: Int]?
-
-        /// Records `name` for the item at `index`.
-        ///
-        /// - Returns: The index of an earlier item with the same name, or nil when it is new.
-        mutating func insert(_ name: String, at index: Int) -> Int? {
-            if indexByName == nil, names.count < JSONObject.linearSearchLimit {
-                if let earlier = names.firstIndex(of: name) {
-                    return earlier
-                }
-                names.append(name)
-                return nil
-            }
-            if indexByName == nil {
-                indexByName = Dictionary(uniqueKeysWithValues: zip(names, names.indices))
-            }
-            return indexByName?.updateValue(index, forKey: name)
-        }
-    }
-
     private static let metadataPath = "Body.stkCallback.CallbackMetadata"
     private static let itemsPath = "Body.stkCallback.CallbackMetadata.Item"
 
@@ -60,31 +37,32 @@ extension CallbackValidator {
 
     /// Reads the payment from `CallbackMetadata`, which a success (code 0) must have.
     static func paymentDetails(
-        _ metadataValue: JSONValue?
+        _ tape: JSONTape, _ metadataNode: Int?
     ) throws(CallbackRejection) -> PaymentDetails {
-        guard let metadataValue else {
+        guard let metadataNode else {
             throw .missing(metadataPath, "required when ResultCode is 0, but missing")
         }
-        let metadata = try requiredObject(metadataValue, at: metadataPath)
-        guard let itemsValue = metadata["Item"] else {
+        let metadata = try requiredObject(tape, metadataNode, at: metadataPath)
+        guard let items = tape.member(of: metadata, named: "Item") else {
             throw .missing(itemsPath)
         }
-        guard case .array(let items) = itemsValue else {
-            throw .wrongType(itemsPath, expected: "an array", found: itemsValue)
+        guard tape.kind(at: items) == .array else {
+            throw .wrongType(
+                itemsPath, expected: "an array", found: tape.typeDescription(at: items))
         }
-        guard !items.isEmpty else {
+        guard tape.nodes[items].count > 0 else {
             throw .invalid(itemsPath, "must hold at least one item")
         }
-        let found = try paymentItems(in: items)
+        let found = try paymentItems(tape, in: items)
 
-        let amount = try readAmount(of: try required(found.amount, named: "Amount"))
+        let amount = try readAmount(tape, of: try required(found.amount, named: "Amount"))
         let receiptNumber = try readReceiptNumber(
-            of: try required(found.receiptNumber, named: "MpesaReceiptNumber"))
+            tape, of: try required(found.receiptNumber, named: "MpesaReceiptNumber"))
         let transactionTime = try readTransactionTime(
-            of: try required(found.transactionDate, named: "TransactionDate"))
+            tape, of: try required(found.transactionDate, named: "TransactionDate"))
         var phoneNumber: String?
         if let item = found.phoneNumber {
-            phoneNumber = try readPhoneNumber(of: item)
+            phoneNumber = try readPhoneNumber(tape, of: item)
         }
         return PaymentDetails(
             amount: amount, receiptNumber: receiptNumber, transactionTime: transactionTime,
@@ -93,36 +71,44 @@ extension CallbackValidator {
 
     /// Checks every item's shape and finds the ones a payment needs, refusing repeated names.
     private static func paymentItems(
-        in items: [JSONValue]
+        _ tape: JSONTape, in items: Int
     ) throws(CallbackRejection) -> PaymentItems {
         var found = PaymentItems()
-        var names = NameSet()
+        var names = ItemNames(tape: tape)
 
-        for (index, itemValue) in items.enumerated() {
-            guard case .object(let item) = itemValue else {
-                throw .wrongType(itemPath(index), expected: "an object", found: itemValue)
+        for (index, item) in tape.elements(of: items).enumerated() {
+            guard tape.kind(at: item) == .object else {
+                throw .wrongType(
+                    itemPath(index), expected: "an object", found: tape.typeDescription(at: item))
             }
-            guard let nameValue = item["Name"] else {
+            guard let name = tape.member(of: item, named: "Name") else {
                 throw .missing("\(itemPath(index)).Name")
             }
-            guard case .string(let name) = nameValue else {
-                throw .wrongType("\(itemPath(index)).Name", expected: "a string", found: nameValue)
+            guard tape.kind(at: name) == .string else {
+                throw .wrongType(
+                    "\(itemPath(index)).Name", expected: "a string",
+                    found: tape.typeDescription(at: name))
             }
-            guard !name.isEmpty else {
+            guard !tape.string(at: name, equals: "") else {
                 throw .invalid("\(itemPath(index)).Name", "must not be empty")
             }
             if let earlier = names.insert(name, at: index) {
-                let shown = schemaNames.contains(name) ? "\"\(name)\"" : "the name"
+                let text = tape.string(at: name)
+                let shown = schemaNames.contains(text) ? "\"\(text)\"" : "the name"
                 throw .invalid("\(itemPath(index)).Name", "repeats \(shown) of Item[\(earlier)]")
             }
 
-            let named = NamedItem(index: index, name: name, value: item["Value"])
-            switch name {
-            case "Amount": found.amount = named
-            case "MpesaReceiptNumber": found.receiptNumber = named
-            case "TransactionDate": found.transactionDate = named
-            case "PhoneNumber": found.phoneNumber = named
-            default: break
+            let value = tape.member(of: item, named: "Value")
+            if tape.string(at: name, equals: "Amount") {
+                found.amount = NamedItem(index: index, name: "Amount", value: value)
+            } else if tape.string(at: name, equals: "MpesaReceiptNumber") {
+                found.receiptNumber = NamedItem(
+                    index: index, name: "MpesaReceiptNumber", value: value)
+            } else if tape.string(at: name, equals: "TransactionDate") {
+                found.transactionDate = NamedItem(
+                    index: index, name: "TransactionDate", value: value)
+            } else if tape.string(at: name, equals: "PhoneNumber") {
+                found.phoneNumber = NamedItem(index: index, name: "PhoneNumber", value: value)
             }
         }
         return found
@@ -139,22 +125,24 @@ extension CallbackValidator {
     }
 
     private static func readAmount(
-        of item: NamedItem
+        _ tape: JSONTape, of item: NamedItem
     ) throws(CallbackRejection) -> Amount {
         let value = try item.requiredValue()
         let literal: DecimalLiteral?
-        switch value {
-        case .number(let number):
-            literal = DecimalLiteral(validatedText: number.text)
-        case .string(let text):
+        switch tape.kind(at: value) {
+        case .number:
+            literal = DecimalLiteral(validatedText: tape.number(at: value).text)
+        case .string:
+            let text = tape.string(at: value)
             guard Amount.isPlainDecimal(text) else {
                 throw .invalid(
-                    item.valuePath,
-                    "a string amount must be a plain decimal number such as 10.50")
+                    item.valuePath, "a string amount must be a plain decimal number such as 10.50")
             }
             literal = DecimalLiteral(validatedText: text)
         default:
-            throw .wrongType(item.valuePath, expected: "a number or a string", found: value)
+            throw .wrongType(
+                item.valuePath, expected: "a number or a string",
+                found: tape.typeDescription(at: value))
         }
 
         // More than 38 significant digits cannot fit 12 before the point and 2 after it.
@@ -176,46 +164,46 @@ extension CallbackValidator {
     }
 
     private static func readReceiptNumber(
-        of item: NamedItem
+        _ tape: JSONTape, of item: NamedItem
     ) throws(CallbackRejection) -> String {
         let value = try item.requiredValue()
-        guard case .string(let text) = value else {
-            throw .wrongType(item.valuePath, expected: "a string", found: value)
+        guard tape.kind(at: value) == .string else {
+            throw .wrongType(
+                item.valuePath, expected: "a string", found: tape.typeDescription(at: value))
         }
-        let isWellFormed =
-            text.utf8.count == 10
-            && text.utf8.allSatisfy { byte in
-                JSONNumberGrammar.isDigit(byte)
-                    || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
-            }
-        guard isWellFormed else {
-            throw .invalid(
-                item.valuePath, "must be exactly 10 characters, each A-Z or 0-9")
+        let text = tape.string(at: value)
+        guard text.utf8.count == 10, text.utf8.allSatisfy(isReceiptCharacter) else {
+            throw .invalid(item.valuePath, "must be exactly 10 characters, each A-Z or 0-9")
         }
         return text
     }
 
+    private static func isReceiptCharacter(_ byte: UInt8) -> Bool {
+        JSONNumberGrammar.isDigit(byte) || byte &- UInt8(ascii: "A") < 26
+    }
+
     private static func readTransactionTime(
-        of item: NamedItem
+        _ tape: JSONTape, of item: NamedItem
     ) throws(CallbackRejection) -> KenyanDateTime {
         let value = try item.requiredValue()
-        let digits: String
-        switch value {
-        case .number(let number):
+        var digits: String
+        switch tape.kind(at: value) {
+        case .number:
+            let number = tape.number(at: value)
             guard !number.isNegative, number.isIntegerLiteral else {
                 throw .invalid(
-                    item.valuePath,
-                    "must be 14 digits, YYYYMMDDHHmmss, written as a whole number")
+                    item.valuePath, "must be 14 digits, YYYYMMDDHHmmss, written as a whole number")
             }
             digits = number.text
-        case .string(let text):
-            digits = text
+        case .string:
+            digits = tape.string(at: value)
         default:
             throw .wrongType(
-                item.valuePath, expected: "a number or a string", found: value)
+                item.valuePath, expected: "a number or a string",
+                found: tape.typeDescription(at: value))
         }
 
-        guard digits.utf8.count == 14, digits.utf8.allSatisfy(JSONNumberGrammar.isDigit) else {
+        guard digits.withUTF8(KenyanDateTime.packedDigits) != nil else {
             throw .invalid(item.valuePath, "must be 14 digits, YYYYMMDDHHmmss")
         }
         guard let time = KenyanDateTime(compactDigits: digits) else {
@@ -226,12 +214,16 @@ extension CallbackValidator {
     }
 
     /// The payer's number as text, or nil when the item has no `Value`.
-    private static func readPhoneNumber(of item: NamedItem) throws(CallbackRejection) -> String? {
-        let limit = CallbackLimits.maximumPhoneNumberLength
-        switch item.value {
-        case nil:
+    private static func readPhoneNumber(
+        _ tape: JSONTape, of item: NamedItem
+    ) throws(CallbackRejection) -> String? {
+        guard let value = item.value else {
             return nil
-        case .number(let number):
+        }
+        let limit = CallbackLimits.maximumPhoneNumberLength
+        switch tape.kind(at: value) {
+        case .number:
+            let number = tape.number(at: value)
             guard !number.isNegative, number.isIntegerLiteral else {
                 throw .invalid(item.valuePath, "a number must be a whole number, not negative")
             }
@@ -239,7 +231,8 @@ extension CallbackValidator {
                 throw .invalid(item.valuePath, "must be at most \(limit) digits long")
             }
             return number.text
-        case .string(let text):
+        case .string:
+            let text = tape.string(at: value)
             let facts = TextFacts(text)
             guard facts.scalarCount > 0, facts.scalarCount <= limit else {
                 throw .invalid(item.valuePath, "must be from 1 to \(limit) characters long")
@@ -248,8 +241,46 @@ extension CallbackValidator {
                 throw .invalid(item.valuePath, "must not contain control characters")
             }
             return text
-        case let other?:
-            throw .wrongType(item.valuePath, expected: "a number or a string", found: other)
+        default:
+            throw .wrongType(
+                item.valuePath, expected: "a number or a string",
+                found: tape.typeDescription(at: value))
         }
+    }
+}
+
+/// The item names seen so far, as string nodes of the tape.
+///
+/// Real callbacks have four or five items, whose names are compared one by one; a long hostile
+/// list switches to a set of names so that it still costs linear time.
+private struct ItemNames {
+    let tape: JSONTape
+    private var nodes: [Int] = []
+    private var indexByName: [String: Int]?
+
+    init(tape: JSONTape) {
+        self.tape = tape
+        nodes.reserveCapacity(8)
+    }
+
+    /// Records the name node `name` of the item at `index`.
+    ///
+    /// - Returns: The index of an earlier item with the same name, or nil when it is new.
+    mutating func insert(_ name: Int, at index: Int) -> Int? {
+        if indexByName == nil, nodes.count < JSONObject.linearSearchLimit {
+            if let earlier = nodes.firstIndex(where: { tape.strings(at: $0, and: name) }) {
+                return earlier
+            }
+            nodes.append(name)
+            return nil
+        }
+        if indexByName == nil {
+            var names: [String: Int] = [:]
+            for (earlier, node) in nodes.enumerated() {
+                names[tape.string(at: node)] = earlier
+            }
+            indexByName = names
+        }
+        return indexByName?.updateValue(index, forKey: tape.string(at: name))
     }
 }

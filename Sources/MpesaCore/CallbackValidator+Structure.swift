@@ -1,25 +1,30 @@
 extension CallbackValidator {
-    /// Reads the callback out of a parsed body, checking each field in the order Safaricom
+    /// Reads the callback out of a checked document, field by field in the order Safaricom
     /// writes them.
-    static func readCallback(from document: JSONValue) throws(CallbackRejection) -> StkCallback {
-        guard case .object(let root) = document else {
-            throw .wrongType("the top-level value", expected: "an object", found: document)
+    static func readCallback(from tape: JSONTape) throws(CallbackRejection) -> StkCallback {
+        guard tape.kind(at: 0) == .object else {
+            throw .wrongType(
+                "the top-level value", expected: "an object", found: tape.typeDescription(at: 0))
         }
-        let body = try requiredObject(root["Body"], at: "Body")
-        let callback = try requiredObject(body["stkCallback"], at: "Body.stkCallback")
+        let body = try requiredObject(tape, tape.member(of: 0, named: "Body"), at: "Body")
+        let callback = try requiredObject(
+            tape, tape.member(of: body, named: "stkCallback"), at: "Body.stkCallback")
 
         let merchantRequestID = try identifier(
-            callback["MerchantRequestID"], at: "Body.stkCallback.MerchantRequestID")
+            tape, tape.member(of: callback, named: "MerchantRequestID"),
+            at: "Body.stkCallback.MerchantRequestID")
         let checkoutRequestID = try identifier(
-            callback["CheckoutRequestID"], at: "Body.stkCallback.CheckoutRequestID")
-        let resultCode = try resultCode(callback["ResultCode"])
-        let resultDescription = try resultDescription(callback["ResultDesc"])
+            tape, tape.member(of: callback, named: "CheckoutRequestID"),
+            at: "Body.stkCallback.CheckoutRequestID")
+        let resultCode = try resultCode(tape, tape.member(of: callback, named: "ResultCode"))
+        let resultDescription = try resultDescription(
+            tape, tape.member(of: callback, named: "ResultDesc"))
 
         // Metadata describes a payment; with any other code it is not even looked at, so a
         // failure is recorded whatever it carries.
         var payment: PaymentDetails?
         if resultCode.isSuccess {
-            payment = try paymentDetails(callback["CallbackMetadata"])
+            payment = try paymentDetails(tape, tape.member(of: callback, named: "CallbackMetadata"))
         }
 
         return StkCallback(
@@ -27,29 +32,31 @@ extension CallbackValidator {
             resultCode: resultCode, resultDescription: resultDescription, payment: payment)
     }
 
+    /// The node of a required object.
     static func requiredObject(
-        _ value: JSONValue?, at path: String
-    ) throws(CallbackRejection) -> JSONObject {
-        guard let value else {
+        _ tape: JSONTape, _ node: Int?, at path: String
+    ) throws(CallbackRejection) -> Int {
+        guard let node else {
             throw .missing(path)
         }
-        guard case .object(let object) = value else {
-            throw .wrongType(path, expected: "an object", found: value)
+        guard tape.kind(at: node) == .object else {
+            throw .wrongType(path, expected: "an object", found: tape.typeDescription(at: node))
         }
-        return object
+        return node
     }
 
     /// A request identifier: a non-empty string of at most 64 scalars without control
     /// characters.
     private static func identifier(
-        _ value: JSONValue?, at path: String
+        _ tape: JSONTape, _ node: Int?, at path: String
     ) throws(CallbackRejection) -> String {
-        guard let value else {
+        guard let node else {
             throw .missing(path)
         }
-        guard case .string(let text) = value else {
-            throw .wrongType(path, expected: "a string", found: value)
+        guard tape.kind(at: node) == .string else {
+            throw .wrongType(path, expected: "a string", found: tape.typeDescription(at: node))
         }
+        let text = tape.string(at: node)
         guard !text.isEmpty else {
             throw .invalid(path, "must not be empty")
         }
@@ -64,12 +71,16 @@ extension CallbackValidator {
         return text
     }
 
-    private static func resultCode(_ value: JSONValue?) throws(CallbackRejection) -> ResultCode {
+    private static func resultCode(
+        _ tape: JSONTape, _ node: Int?
+    ) throws(CallbackRejection) -> ResultCode {
         let path = "Body.stkCallback.ResultCode"
-        switch value {
-        case nil:
+        guard let node else {
             throw .missing(path)
-        case .number(let number):
+        }
+        switch tape.kind(at: node) {
+        case .number:
+            let number = tape.number(at: node)
             guard !number.isNegative else {
                 throw .invalid(path, "must not be negative")
             }
@@ -80,10 +91,10 @@ extension CallbackValidator {
                 throw .invalid(path, "must be at most \(Int32.max)")
             }
             return .number(code)
-        case .string(let text):
-            return try textResultCode(text, at: path)
-        case let other?:
-            throw .wrongType(path, expected: "an integer", found: other)
+        case .string:
+            return try textResultCode(tape.string(at: node), at: path)
+        default:
+            throw .wrongType(path, expected: "an integer", found: tape.typeDescription(at: node))
         }
     }
 
@@ -116,15 +127,16 @@ extension CallbackValidator {
     }
 
     private static func resultDescription(
-        _ value: JSONValue?
+        _ tape: JSONTape, _ node: Int?
     ) throws(CallbackRejection) -> String {
         let path = "Body.stkCallback.ResultDesc"
-        guard let value else {
+        guard let node else {
             throw .missing(path)
         }
-        guard case .string(let text) = value else {
-            throw .wrongType(path, expected: "a string", found: value)
+        guard tape.kind(at: node) == .string else {
+            throw .wrongType(path, expected: "a string", found: tape.typeDescription(at: node))
         }
+        let text = tape.string(at: node)
         let facts = TextFacts(text)
         guard facts.scalarCount <= CallbackLimits.maximumResultDescriptionLength else {
             throw .invalid(

@@ -9,9 +9,9 @@ public enum CallbackValidator {
     ///
     /// - Parameter body: The request body exactly as received. It is not retained.
     /// - Returns: The callback, or why it was refused.
-    public static func validate(_ body: UnsafeRawBufferPointer) -> Result<
-        StkCallback, CallbackRejection
-    > {
+    public static func validate(
+        _ body: UnsafeRawBufferPointer
+    ) -> Result<StkCallback, CallbackRejection> {
         guard !body.isEmpty else {
             return .failure(
                 CallbackRejection(
@@ -25,15 +25,15 @@ public enum CallbackValidator {
                         + "\(CallbackLimits.maximumBodyBytes) are accepted"))
         }
 
-        let document: JSONValue
+        let tape: JSONTape
         do {
-            document = try StrictJSONParser.parse(body, maximumDepth: CallbackLimits.maximumDepth)
+            tape = try StrictJSONParser.tape(of: body, maximumDepth: CallbackLimits.maximumDepth)
         } catch {
             return .failure(rejection(for: error))
         }
 
         return Result { () throws(CallbackRejection) in
-            try readCallback(from: document)
+            try readCallback(from: tape)
         }
     }
 
@@ -64,11 +64,16 @@ public enum CallbackValidator {
                 reason: "objects and arrays are nested more than \(CallbackLimits.maximumDepth) "
                     + "levels deep\(location)\(describe(path, prefix: " in "))")
         case .duplicateKey:
-            guard case .key(let key) = path.components.popLast() else {
-                preconditionFailure("a duplicate-key error always ends its path with the key")
+            // The parser ends the path with the repeated key; the object is the rest of it.
+            var repeatedKey = ""
+            if case .key(let key) = path.components.last {
+                repeatedKey = key
+                path.components.removeLast()
             }
             let container = path.components.isEmpty ? "the top-level object" : render(path)
-            let what = schemaNames.contains(key) ? "the key \"\(key)\" twice" : "a key twice"
+            let what =
+                schemaNames.contains(repeatedKey)
+                ? "the key \"\(repeatedKey)\" twice" : "a key twice"
             return CallbackRejection(
                 kind: .duplicateKey, reason: "\(container) has \(what)\(location)")
         default:

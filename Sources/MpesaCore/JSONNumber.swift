@@ -47,6 +47,13 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
             hasExponent: false)
     }
 
+    /// Creates the number written as an amount with two decimals, such as `10500.10`.
+    public init(_ amount: Amount) {
+        self.init(
+            validatedText: amount.text, isNegative: amount.minorUnits < 0, hasFraction: true,
+            hasExponent: false)
+    }
+
     /// Creates a number from text the caller has already checked against the grammar.
     init(validatedText text: String, isNegative: Bool, hasFraction: Bool, hasExponent: Bool) {
         self.text = text

@@ -13,7 +13,9 @@
 public struct JSONObject: Sendable, Hashable {
     /// One key and its value.
     public struct Member: Sendable, Hashable {
+        /// The key, unescaped.
         public let key: String
+        /// The value.
         public var value: JSONValue
     }
 
@@ -76,11 +78,6 @@ public struct JSONObject: Sendable, Hashable {
                 break
             }
         }
-    }
-
-    /// Whether the object has a member named `key`.
-    func contains(_ key: String) -> Bool {
-        position(of: key) != nil
     }
 
     /// Adds a member whose key the object does not have yet; the caller has checked that.

@@ -18,6 +18,46 @@ public enum JSONValue: Sendable, Hashable {
         return object[key]
     }
 
+    /// The text, when this is a string.
+    public var stringValue: String? {
+        guard case .string(let text) = self else {
+            return nil
+        }
+        return text
+    }
+
+    /// The number, when this is a number.
+    public var numberValue: JSONNumber? {
+        guard case .number(let number) = self else {
+            return nil
+        }
+        return number
+    }
+
+    /// The members, when this is an object.
+    public var objectValue: JSONObject? {
+        guard case .object(let object) = self else {
+            return nil
+        }
+        return object
+    }
+
+    /// The elements, when this is an array.
+    public var arrayValue: [JSONValue]? {
+        guard case .array(let elements) = self else {
+            return nil
+        }
+        return elements
+    }
+
+    /// The flag, when this is a boolean.
+    public var boolValue: Bool? {
+        guard case .bool(let flag) = self else {
+            return nil
+        }
+        return flag
+    }
+
     /// The JSON type with its article, for messages: "an object", "a string", "null".
     ///
     /// It never contains any part of the value itself, so it is safe to show for untrusted input.

@@ -41,23 +41,27 @@ public struct JSONWriter: Sendable {
         return writer.bytes
     }
 
+    /// Writes `{`; members follow as ``key(_:)`` and a value, then ``endObject()``.
     public mutating func beginObject() {
         startValue()
         bytes.append(UInt8(ascii: "{"))
         needsComma = false
     }
 
+    /// Writes `}`.
     public mutating func endObject() {
         bytes.append(UInt8(ascii: "}"))
         needsComma = true
     }
 
+    /// Writes `[`; elements follow, then ``endArray()``.
     public mutating func beginArray() {
         startValue()
         bytes.append(UInt8(ascii: "["))
         needsComma = false
     }
 
+    /// Writes `]`.
     public mutating func endArray() {
         bytes.append(UInt8(ascii: "]"))
         needsComma = true
@@ -71,6 +75,7 @@ public struct JSONWriter: Sendable {
         needsComma = false
     }
 
+    /// Writes a string value, escaped.
     public mutating func string(_ value: String) {
         startValue()
         appendQuoted(value)
@@ -84,18 +89,21 @@ public struct JSONWriter: Sendable {
         needsComma = true
     }
 
+    /// Writes an integer in decimal.
     public mutating func integer(_ value: some BinaryInteger) {
         startValue()
         bytes.append(contentsOf: String(value).utf8)
         needsComma = true
     }
 
+    /// Writes `true` or `false`.
     public mutating func bool(_ value: Bool) {
         startValue()
         bytes.append(contentsOf: (value ? "true" : "false").utf8)
         needsComma = true
     }
 
+    /// Writes `null`.
     public mutating func null() {
         startValue()
         bytes.append(contentsOf: "null".utf8)

@@ -13,11 +13,17 @@ public struct KenyanDateTime: Sendable, Hashable, Comparable {
     /// Kenya's offset from UTC, in seconds.
     public static let utcOffsetSeconds = 3 * 3_600
 
+    /// The year, 1 to 9999.
     public let year: Int
+    /// The month, 1 to 12.
     public let month: Int
+    /// The day of the month, 1 to 31.
     public let day: Int
+    /// The hour, 0 to 23.
     public let hour: Int
+    /// The minute, 0 to 59.
     public let minute: Int
+    /// The second, 0 to 59; leap seconds are not represented.
     public let second: Int
 
     /// Reads a time written as 14 digits, `YYYYMMDDHHmmss`, as Daraja does.
@@ -25,17 +31,8 @@ public struct KenyanDateTime: Sendable, Hashable, Comparable {
     /// - Returns: nil unless the text is exactly 14 ASCII digits naming a real date (leap years
     ///   included, year 0000 excluded) and a time from 00:00:00 to 23:59:59.
     public init?(compactDigits: some StringProtocol) {
-        // All 14 digits fit in one integer, which is then cut into fields: nothing to allocate.
-        var packed = 0
-        var digitCount = 0
-        for byte in compactDigits.utf8 {
-            guard JSONNumberGrammar.isDigit(byte), digitCount < 14 else {
-                return nil
-            }
-            packed = packed * 10 + Int(byte - UInt8(ascii: "0"))
-            digitCount += 1
-        }
-        guard digitCount == 14 else {
+        var text = String(compactDigits)
+        guard let packed = text.withUTF8(Self.packedDigits) else {
             return nil
         }
 
@@ -55,6 +52,23 @@ public struct KenyanDateTime: Sendable, Hashable, Comparable {
         }
         self.init(
             checkedYear: year, month: month, day: day, hour: hour, minute: minute, second: second)
+    }
+
+    /// The value of exactly 14 ASCII digits, or nil for anything else.
+    ///
+    /// All 14 digits fit in one integer, which is then cut into fields: nothing to allocate.
+    static func packedDigits(_ utf8: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard utf8.count == 14 else {
+            return nil
+        }
+        var packed = 0
+        for byte in utf8 {
+            guard JSONNumberGrammar.isDigit(byte) else {
+                return nil
+            }
+            packed = packed * 10 + Int(byte &- UInt8(ascii: "0"))
+        }
+        return packed
     }
 
     /// The Kenyan wall-clock second that contains the given instant.

@@ -41,10 +41,7 @@ extension StkCallback {
         writer.beginArray()
 
         writeItem("Amount", to: &writer) { writer in
-            writer.number(
-                JSONNumber(
-                    validatedText: payment.amount.text, isNegative: payment.amount.minorUnits < 0,
-                    hasFraction: true, hasExponent: false))
+            writer.number(JSONNumber(payment.amount))
         }
         writeItem("MpesaReceiptNumber", to: &writer) { writer in
             writer.string(payment.receiptNumber)

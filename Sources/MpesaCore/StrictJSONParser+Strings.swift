@@ -1,11 +1,13 @@
 extension StrictJSONParser {
-    /// Reads a string literal starting at its opening quote and returns its unescaped text.
+    /// Reads a string literal starting at its opening quote and appends its node to the tape.
     ///
     /// The bytes were checked as UTF-8 before parsing began, so only the JSON rules are checked
-    /// here: no raw control characters and only the escapes RFC 8259 defines.
-    mutating func readString() throws(JSONSyntaxError) -> String {
+    /// here: no raw control characters and only the escapes RFC 8259 defines. A string without
+    /// escapes is left in place; one with escapes is decoded now, which also checks them.
+    mutating func readString() throws(JSONSyntaxError) {
         let start = position + 1
         var index = start
+        var highBits: UInt64 = 0
 
         // Most strings have no escapes: find the closing quote and take the bytes as they are.
         // Eight bytes at a time first, while none of them needs a closer look.
@@ -14,19 +16,26 @@ extension StrictJSONParser {
             if Self.mayEndPlainRun(word) {
                 break
             }
+            highBits |= word
             index += 8
         }
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
+                let isASCII = highBits & 0x8080_8080_8080_8080 == 0
+                appendNode(
+                    .string, flags: isASCII ? JSONTape.plainASCII : 0, start: start, end: index)
                 position = index + 1
-                return String(
-                    decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]),
-                    as: UTF8.self)
+                return
             }
             if byte == UInt8(ascii: "\\") {
-                return try readEscapedString(from: start, firstEscape: index)
+                let decoded = try readEscapedString(from: start, firstEscape: index)
+                appendNode(
+                    .string, flags: JSONTape.escaped, start: tape.decodedStrings.count, end: 0)
+                tape.decodedStrings.append(decoded)
+                return
             }
+            highBits |= UInt64(byte)
             guard byte >= 0x20 else {
                 throw failure(
                     .controlCharacterInString,

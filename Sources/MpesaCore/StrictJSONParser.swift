@@ -11,28 +11,34 @@
 public struct StrictJSONParser {
     /// A container whose closing bracket has not been read yet.
     private struct OpenContainer {
+        let node: Int
         let isObject: Bool
-        var members = JSONObject()
-        var elements: [JSONValue] = []
-        /// The key of the member whose value is being read, once it has been read.
-        var pendingKey: String?
+        /// Members or elements read so far.
+        var count = 0
+        /// The key node of the member whose value is being read.
+        var pendingKey: Int?
+        /// The keys so far, once the object is too large to compare them one by one.
+        var keySet: Set<String>?
     }
-
-    // Internal rather than private so that the string reader, in its own file, can use them.
-    let bytes: UnsafeRawBufferPointer
-    var position = 0
-    private let maximumDepth: Int
-    private var openContainers: [OpenContainer] = []
 
     /// The deepest nesting any caller may ask for, as in Foundation's parsers.
     ///
-    /// Parsing itself never recurses, but freeing, comparing and writing a `JSONValue` do, one
-    /// stack frame or more per level: a bound keeps every value this parser returns safe to use
-    /// on a thread with a small stack.
+    /// Parsing itself never recurses, but building, freeing, comparing and writing a `JSONValue`
+    /// do, one stack frame or more per level: a bound keeps every value this parser returns
+    /// safe to use on a thread with a small stack.
     public static let depthCeiling = 512
 
+    // Internal rather than private so that the string reader, in its own file, can use them.
+    var tape: JSONTape
+    var position = 0
+    var bytes: UnsafeRawBufferPointer {
+        tape.bytes
+    }
+    private let maximumDepth: Int
+    private var openContainers: [OpenContainer] = []
+
     private init(bytes: UnsafeRawBufferPointer, maximumDepth: Int) {
-        self.bytes = bytes
+        tape = JSONTape(bytes: bytes)
         self.maximumDepth = min(maximumDepth, Self.depthCeiling)
         openContainers.reserveCapacity(max(0, min(maximumDepth, 16)))
     }
@@ -49,8 +55,8 @@ public struct StrictJSONParser {
     public static func parse(
         _ bytes: UnsafeRawBufferPointer, maximumDepth: Int
     ) throws(JSONSyntaxError) -> JSONValue {
-        var parser = StrictJSONParser(bytes: bytes, maximumDepth: maximumDepth)
-        return try parser.parseDocument()
+        let tape = try tape(of: bytes, maximumDepth: maximumDepth)
+        return tape.value(at: 0)
     }
 
     /// Parses one JSON document held in an array of bytes.
@@ -78,32 +84,37 @@ public struct StrictJSONParser {
         return try result.get()
     }
 
-    private mutating func parseDocument() throws(JSONSyntaxError) -> JSONValue {
+    /// Checks a document and returns its tape, whose first node is the top-level value.
+    static func tape(
+        of bytes: UnsafeRawBufferPointer, maximumDepth: Int
+    ) throws(JSONSyntaxError) -> JSONTape {
+        var parser = StrictJSONParser(bytes: bytes, maximumDepth: maximumDepth)
+        try parser.parseDocument()
+        return parser.tape
+    }
+
+    private mutating func parseDocument() throws(JSONSyntaxError) {
         try checkEncoding()
 
         while true {
             skipWhitespace()
-            guard var value = try readValueOrOpenContainer() else {
+            guard try readValueOrOpenContainer() else {
                 // A container was opened and its first member is next.
                 continue
             }
 
-            // Hand the finished value to the innermost container; every container that closes
-            // right after it is itself a finished value for the one around it.
-            while !openContainers.isEmpty {
-                guard let closed = try storeInInnermostContainer(value) else {
-                    break
-                }
-                value = closed
+            // A value is finished: read what follows it in each container it completes.
+            var isInnermostFinished = true
+            while isInnermostFinished, !openContainers.isEmpty {
+                isInnermostFinished = try readSeparatorAfterValue()
             }
 
             if openContainers.isEmpty {
                 skipWhitespace()
                 guard position == bytes.count else {
-                    throw failure(
-                        .trailingData, "only whitespace may follow the JSON value")
+                    throw failure(.trailingData, "only whitespace may follow the JSON value")
                 }
-                return value
+                return
             }
         }
     }
@@ -115,16 +126,14 @@ public struct StrictJSONParser {
         } else if startsWith([0xFE, 0xFF]) || startsWith([0xFF, 0xFE])
             || startsWith([0x00, 0x00, 0xFE, 0xFF])
         {
-            throw failure(
-                .notUTF8, "a UTF-16 or UTF-32 byte order mark", at: 0)
+            throw failure(.notUTF8, "a UTF-16 or UTF-32 byte order mark", at: 0)
         }
 
         switch UTF8Validation.firstProblem(in: bytes, from: position) {
         case nil:
             return
         case .nulByte(let offset):
-            throw failure(
-                .notUTF8, "a NUL byte, as in UTF-16 or UTF-32 text", at: offset)
+            throw failure(.notUTF8, "a NUL byte, as in UTF-16 or UTF-32 text", at: offset)
         case .invalidSequence(let offset):
             throw failure(.notUTF8, "an invalid byte sequence", at: offset)
         }
@@ -139,74 +148,76 @@ public struct StrictJSONParser {
 
     /// Reads a scalar or an empty container, or opens a container that has members.
     ///
-    /// - Returns: The value, or nil when a container was opened and its first member comes next.
-    private mutating func readValueOrOpenContainer() throws(JSONSyntaxError) -> JSONValue? {
+    /// - Returns: Whether a whole value was read; false when a container was opened and its
+    ///   first member comes next.
+    private mutating func readValueOrOpenContainer() throws(JSONSyntaxError) -> Bool {
         guard position < bytes.count else {
             throw failure(.unexpectedEnd, "the input ended where a value was expected")
         }
 
         switch bytes[position] {
         case UInt8(ascii: "{"):
-            try openContainer(isObject: true)
+            try openContainer(.object)
             skipWhitespace()
             if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
                 position += 1
-                openContainers.removeLast()
-                return .object(JSONObject())
+                closeInnermostContainer()
+                return true
             }
             try readKey()
-            return nil
+            return false
         case UInt8(ascii: "["):
-            try openContainer(isObject: false)
+            try openContainer(.array)
             skipWhitespace()
             if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
                 position += 1
-                openContainers.removeLast()
-                return .array([])
+                closeInnermostContainer()
+                return true
             }
-            return nil
+            return false
         case UInt8(ascii: "\""):
-            return .string(try readString())
+            try readString()
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return .number(try readNumber())
+            try readNumber()
         case UInt8(ascii: "t"):
-            try readLiteral("true")
-            return .bool(true)
+            try readLiteral("true", kind: .true)
         case UInt8(ascii: "f"):
-            try readLiteral("false")
-            return .bool(false)
+            try readLiteral("false", kind: .false)
         case UInt8(ascii: "n"):
-            try readLiteral("null")
-            return .null
-        case UInt8(ascii: "]") where openContainers.last?.elements.isEmpty == false:
+            try readLiteral("null", kind: .null)
+        case UInt8(ascii: "]") where openContainers.last.map { $0.count > 0 } == true:
             throw failure(.unexpectedCharacter, "a trailing comma before ']'")
         default:
             throw failure(.unexpectedCharacter, "a JSON value was expected")
         }
+        return true
     }
 
-    private mutating func openContainer(isObject: Bool) throws(JSONSyntaxError) {
+    private mutating func openContainer(_ kind: JSONTape.Kind) throws(JSONSyntaxError) {
         guard openContainers.count < maximumDepth else {
             throw failure(.tooDeep, "objects and arrays are nested too deeply")
         }
-        openContainers.append(OpenContainer(isObject: isObject))
+        openContainers.append(OpenContainer(node: tape.nodes.count, isObject: kind == .object))
+        appendNode(kind, start: position, end: position + 1)
         position += 1
     }
 
-    /// Reads the separator after a finished value and stores the value in the innermost
-    /// container.
+    /// Records the size of the innermost container, whose closing bracket was just read.
+    private mutating func closeInnermostContainer() {
+        let container = openContainers.removeLast()
+        tape.nodes[container.node].next = tape.nodes.count
+        tape.nodes[container.node].count = container.count
+    }
+
+    /// Reads the separator after a finished value in the innermost container.
     ///
-    /// - Returns: The container, now finished, when its closing bracket followed; nil when
-    ///   another member or element follows.
-    private mutating func storeInInnermostContainer(
-        _ value: JSONValue
-    ) throws(JSONSyntaxError) -> JSONValue? {
+    /// - Returns: Whether it was the container's closing bracket, which finishes the container;
+    ///   false when another member or element follows.
+    private mutating func readSeparatorAfterValue() throws(JSONSyntaxError) -> Bool {
         let innermost = openContainers.count - 1
         let isObject = openContainers[innermost].isObject
         let closing = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
 
-        // The separator is checked before the value is stored, so that an error here still
-        // points at the member just read.
         skipWhitespace()
         guard position < bytes.count else {
             throw failure(
@@ -222,27 +233,17 @@ public struct StrictJSONParser {
                     : "',' or ']' was expected after an array element")
         }
         position += 1
-
-        if isObject {
-            // The key moves into the object; the next member's key replaces it anyway.
-            let key = openContainers[innermost].pendingKey.take() ?? ""
-            openContainers[innermost].members.appendNew(key: key, value: value)
-        } else {
-            if openContainers[innermost].elements.isEmpty {
-                openContainers[innermost].elements.reserveCapacity(4)
-            }
-            openContainers[innermost].elements.append(value)
-        }
+        openContainers[innermost].count += 1
 
         guard separator == closing else {
             if isObject {
                 skipWhitespace()
                 try readKey()
             }
-            return nil
+            return false
         }
-        let finished = openContainers.removeLast()
-        return isObject ? .object(finished.members) : .array(finished.elements)
+        closeInnermostContainer()
+        return true
     }
 
     /// Reads a member's key and the colon after it, refusing a key the object already has.
@@ -262,9 +263,10 @@ public struct StrictJSONParser {
         }
 
         let keyOffset = position
-        let key = try readString()
+        let key = tape.nodes.count
+        try readString()
         openContainers[innermost].pendingKey = key
-        guard !openContainers[innermost].members.contains(key) else {
+        guard isNewKey(key, in: innermost) else {
             throw failure(.duplicateKey, "an object repeats a key", at: keyOffset)
         }
 
@@ -275,21 +277,53 @@ public struct StrictJSONParser {
         position += 1
     }
 
-    private mutating func readNumber() throws(JSONSyntaxError) -> JSONNumber {
+    /// Whether the object has no earlier key equal to the key node `key`.
+    ///
+    /// Real objects have two to six members, whose keys are compared one by one; past
+    /// ``JSONObject/linearSearchLimit`` members a set of the keys is kept instead, so that a
+    /// hostile object with thousands of keys still costs linear time.
+    private mutating func isNewKey(_ key: Int, in container: Int) -> Bool {
+        let object = openContainers[container]
+        if object.keySet == nil, object.count < JSONObject.linearSearchLimit {
+            var earlier = object.node + 1
+            for _ in 0..<object.count {
+                if tape.strings(at: earlier, and: key) {
+                    return false
+                }
+                earlier = tape.nodes[earlier + 1].next
+            }
+            return true
+        }
+
+        if object.keySet == nil {
+            var keys = Set<String>()
+            var earlier = object.node + 1
+            for _ in 0..<object.count {
+                keys.insert(tape.string(at: earlier))
+                earlier = tape.nodes[earlier + 1].next
+            }
+            openContainers[container].keySet = keys
+        }
+        return openContainers[container].keySet?.insert(tape.string(at: key)).inserted ?? true
+    }
+
+    private mutating func readNumber() throws(JSONSyntaxError) {
         switch JSONNumberGrammar.scan(bytes, from: position) {
         case .invalid(let offset, let message):
             throw failure(.invalidNumber, message, at: offset)
         case .valid(let end, let isNegative, let hasFraction, let hasExponent):
-            let text = String(
-                decoding: UnsafeRawBufferPointer(rebasing: bytes[position..<end]), as: UTF8.self)
+            var flags: UInt8 = 0
+            flags |= isNegative ? JSONTape.NumberFlags.isNegative : 0
+            flags |= hasFraction ? JSONTape.NumberFlags.hasFraction : 0
+            flags |= hasExponent ? JSONTape.NumberFlags.hasExponent : 0
+            appendNode(.number, flags: flags, start: position, end: end)
             position = end
-            return JSONNumber(
-                validatedText: text, isNegative: isNegative, hasFraction: hasFraction,
-                hasExponent: hasExponent)
         }
     }
 
-    private mutating func readLiteral(_ literal: StaticString) throws(JSONSyntaxError) {
+    private mutating func readLiteral(
+        _ literal: StaticString, kind: JSONTape.Kind
+    ) throws(JSONSyntaxError) {
         let length = literal.utf8CodeUnitCount
         guard position + length <= bytes.count else {
             throw failure(.unexpectedEnd, "the input ended inside a literal")
@@ -298,7 +332,15 @@ public struct StrictJSONParser {
             throw failure(
                 .unexpectedCharacter, "a JSON value was expected", at: position + offset)
         }
+        appendNode(kind, start: position, end: position + length)
         position += length
+    }
+
+    /// Appends a node; a container's `next` and `count` are filled in when it closes.
+    mutating func appendNode(_ kind: JSONTape.Kind, flags: UInt8 = 0, start: Int, end: Int) {
+        let next = tape.nodes.count + 1
+        tape.nodes.append(
+            JSONTape.Node(kind: kind, flags: flags, start: start, end: end, next: next, count: 0))
     }
 
     private mutating func skipWhitespace() {
@@ -319,9 +361,9 @@ public struct StrictJSONParser {
         var components: [JSONPath.Component] = []
         for container in openContainers {
             if !container.isObject {
-                components.append(.index(container.elements.count))
+                components.append(.index(container.count))
             } else if let key = container.pendingKey {
-                components.append(.key(key))
+                components.append(.key(tape.string(at: key)))
             }
         }
         return JSONSyntaxError(

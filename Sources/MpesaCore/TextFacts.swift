@@ -14,8 +14,20 @@ struct TextFacts {
     init(_ text: String) {
         var text = text
         text.withUTF8 { utf8 in
-            var previous: UInt8 = 0
-            for byte in utf8 {
+            var index = 0
+            // Printable ASCII, eight bytes at a time: eight scalars and nothing to flag.
+            let raw = UnsafeRawBufferPointer(utf8)
+            while index + 8 <= raw.count {
+                let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                guard Self.isPrintableASCII(word) else {
+                    break
+                }
+                scalarCount += 8
+                index += 8
+            }
+
+            var previous: UInt8 = index > 0 ? utf8[index - 1] : 0
+            for byte in utf8[index...] {
                 if byte & 0xC0 != 0x80 {
                     scalarCount += 1
                 }
@@ -29,6 +41,16 @@ struct TextFacts {
                 previous = byte
             }
         }
+    }
+
+    /// Whether all eight bytes are in 0x20...0x7E.
+    private static func isPrintableASCII(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        // A byte below 0x20, or one of 0x7F and above (adding 1 carries DEL into the top bit).
+        let hasLow = (word &- ones &* 0x20) & ~word & highBits
+        let hasHigh = (word | (word &+ ones)) & highBits
+        return hasLow | hasHigh == 0
     }
 
     /// Whether the text could be read as a number by some parser: `0`, ` 7`, `+1`, `-5`, `1e3`,

@@ -68,6 +68,12 @@ struct CallbackMetadataTests {
             validate(unknown).failure?.reason
                 == "\(Self.items)[6].Name: repeats the name of Item[5]")
 
+        var escaped = CallbackBody()
+        escaped.items.append(#"{"Name":"\u0041mount","Value":1000}"#)
+        #expect(
+            validate(escaped).failure?.reason
+                == #"\#(Self.items)[5].Name: repeats "Amount" of Item[0]"#)
+
         let many = (0..<40).map { CallbackBody.item("Extra\($0)", "\($0)") }
         var long = CallbackBody()
         long.items += many + [CallbackBody.item("Extra3", "0")]

@@ -133,6 +133,16 @@ struct CallbackValidatorTests {
                 == "Body.stkCallback.MerchantRequestID: required but missing")
     }
 
+    @Test func readsKeysWrittenWithEscapes() throws {
+        let plain = try validate(CallbackBody()).get()
+        let escaped = CallbackBody().text
+            .replacingOccurrences(of: #""Body""#, with: #""\u0042ody""#)
+            .replacingOccurrences(of: #""ResultCode""#, with: #""Result\u0043ode""#)
+            .replacingOccurrences(of: #""Value""#, with: #""\u0056alue""#)
+            .replacingOccurrences(of: #""Name":"Amount""#, with: #""Name":"\u0041mount""#)
+        #expect(try validate(escaped).get() == plain)
+    }
+
     @Test func ignoresUnknownKeysAtEveryLevel() throws {
         var body = CallbackBody()
         body.resultDescription = #""ok","Unknown":{"deep":[1,{"x":null}]},"resultcode":"x""#

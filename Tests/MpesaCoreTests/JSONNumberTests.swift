@@ -56,6 +56,11 @@ struct JSONNumberTests {
         #expect(try #require(JSONNumber(text: text)).decimalValue == nil)
     }
 
+    @Test func writesAmountsWithTwoDecimals() {
+        #expect(JSONNumber(Amount(minorUnits: 1_050_010)).text == "10500.10")
+        #expect(JSONNumber(Amount(minorUnits: -5)) == JSONNumber(text: "-0.05"))
+    }
+
     @Test func comparesByLiteral() {
         #expect(JSONNumber(text: "1.0") != JSONNumber(text: "1.00"))
         #expect(JSONNumber(text: "1.0") == JSONNumber(text: "1.0"))

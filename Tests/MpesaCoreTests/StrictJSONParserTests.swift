@@ -290,6 +290,11 @@ struct StrictJSONParserTests {
 
         let repeated = "{" + (members + [#""key7":0"#]).joined(separator: ",") + "}"
         #expect(syntaxError(repeated)?.kind == .duplicateKey)
+        let escaped = "{" + (members + [#""key\u0037":0"#]).joined(separator: ",") + "}"
+        #expect(syntaxError(escaped)?.kind == .duplicateKey)
+        let first = "{" + ([#""k\u0065y0":0"#] + members.dropFirst()).joined(separator: ",")
+        #expect(try parse(first + "}")["key0"] == .number(JSONNumber(0)))
+        #expect(syntaxError(first + #","key0":1}"#)?.kind == .duplicateKey)
     }
 
     @Test func reportsWhereTheProblemIs() {
