@@ -40,8 +40,7 @@ let package = Package(
         .target(name: "ServiceKit", dependencies: ["MpesaCore"]),
         .target(
             name: "CallbackStore",
-            dependencies: ["MpesaCore", "PostgresClient", "ServiceKit"],
-            resources: [.copy("Migrations")]
+            dependencies: ["MpesaCore", "PostgresClient", "EventHTTP", "ServiceKit"]
         ),
         .target(
             name: "StkSender",

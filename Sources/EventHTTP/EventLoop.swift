@@ -46,6 +46,11 @@ public final class EventLoop: @unchecked Sendable {
         // and `event_base_loopbreak` safe from other threads.
         _ = evthread_use_pthreads()
         signal(SIGPIPE, SIG_IGN)
+        // A parent may have started this process with signals blocked (a
+        // dispatch worker thread does); signal events need them delivered.
+        var none = sigset_t()
+        sigemptyset(&none)
+        pthread_sigmask(SIG_SETMASK, &none, nil)
     }()
 
     /// Runs the loop on the calling thread until `stop()` is called.

@@ -12,8 +12,10 @@ import EventHTTP
 ///
 /// Ownership: owns its `PGconn` (closed on disconnect and in `close()`), the
 /// loop events watching its socket, and its timers. Thread rules: created,
-/// used and released on the loop thread only.
-public final class PostgresConnection {
+/// used and released on the loop thread only; `AsyncPostgresConnection`
+/// carries it across threads by hopping to the loop, which is why it is
+/// marked `@unchecked Sendable`.
+public final class PostgresConnection: @unchecked Sendable {
     /// Where the connection is in its life.
     public enum State: String, Sendable {
         /// Not connected; a reconnect is scheduled unless the connection is closed.

@@ -1,0 +1,136 @@
+import CallbackStore
+import EventHTTP
+import Foundation
+import MpesaCore
+import ServiceKit
+
+/// Serves `POST /stk/callback/{token}` on the public listener: checks the
+/// token, validates the body, records the delivery and answers once the
+/// record is durable.
+///
+/// Thread rules: loop thread only.
+final class CallbackEndpoint {
+    /// The route's fixed part; the token follows it.
+    static let pathPrefix = "/stk/callback/"
+
+    private let recorder: CallbackRecorder
+    private let logger: Logger
+    private var callbackToken: Secret
+    private var requestIDs = RequestIDs()
+
+    init(recorder: CallbackRecorder, callbackToken: Secret, logger: Logger) {
+        self.recorder = recorder
+        self.callbackToken = callbackToken
+        self.logger = logger
+    }
+
+    /// Replaces the token, for a reload.
+    func updateToken(_ token: Secret) {
+        callbackToken = token
+    }
+
+    func handle(_ request: HTTPRequest) {
+        let requestID = requestIDs.next()
+        let source = request.peerAddress
+
+        // The token is the only credential a callback carries: a request
+        // without it learns nothing, not even whether the route exists.
+        guard hasValidToken(request.path) else {
+            logger.warning(
+                "callback path not found",
+                [
+                    .requestID: requestID, .method: request.method.rawValue, .source: source,
+                ])
+            request.respond(status: .notFound, text: #"{"error":"not_found"}"#)
+            return
+        }
+        guard request.method == .post else {
+            logger.warning(
+                "callback method not allowed",
+                [
+                    .requestID: requestID, .method: request.method.rawValue, .source: source,
+                ])
+            request.respond(
+                status: .methodNotAllowed, headers: [("Allow", "POST")],
+                text: #"{"error":"method_not_allowed"}"#)
+            return
+        }
+
+        let body = request.withBody { Array($0) }
+        let verdict: Delivery.Verdict
+        switch CallbackValidator.validate(body) {
+        case .success(let callback): verdict = .accepted(callback)
+        case .failure(let rejection): verdict = .rejected(rejection)
+        }
+        let delivery = Delivery(sourceAddress: source, body: body, verdict: verdict)
+        recorder.record(delivery) { [self] result in
+            answer(request, requestID: requestID, delivery: delivery, result: result)
+        }
+    }
+
+    private func hasValidToken(_ path: String) -> Bool {
+        guard path.hasPrefix(Self.pathPrefix) else { return false }
+        let candidate = path.utf8.dropFirst(Self.pathPrefix.utf8.count)
+        return callbackToken.constantTimeEquals(candidate)
+    }
+
+    private func answer(
+        _ request: HTTPRequest, requestID: String, delivery: Delivery,
+        result: Result<CallbackRecorder.Recorded, CallbackRecorder.Failure>
+    ) {
+        let elapsed = FixedDecimal.milliseconds(.now - request.receivedAt)
+        switch (delivery.verdict, result) {
+        case (.accepted(let callback), .success(let recorded)):
+            logger.info(
+                "callback recorded",
+                [
+                    .requestID: requestID, .checkoutRequestID: callback.checkoutRequestID,
+                    .outcome: callback.resultCode.isSuccess ? "success" : "failure",
+                    .resultCode: callback.resultCode.text,
+                    .payment: Self.paymentLabel(callback, recorded),
+                    .review: recorded.reviewReason != nil, .durationMS: elapsed,
+                ])
+            request.respond(status: .ok, text: #"{"ResultCode":0,"ResultDesc":"Accepted"}"#)
+        case (.rejected(let rejection), .success):
+            logger.warning(
+                "callback rejected",
+                [
+                    .requestID: requestID, .kind: rejection.kind.rawValue,
+                    .reason: rejection.reason, .source: delivery.sourceAddress ?? "unknown",
+                    .durationMS: elapsed,
+                ])
+            var json = JSONWriter()
+            json.beginObject()
+            json.key("error")
+            json.string("invalid_callback")
+            json.key("reason")
+            json.string(rejection.reason)
+            json.endObject()
+            request.respond(status: .badRequest, body: json.bytes)
+        case (_, .failure(let failure)):
+            logger.error(
+                "callback not recorded",
+                [
+                    .requestID: requestID,
+                    .checkoutRequestID: delivery.callback?.checkoutRequestID ?? "",
+                    .error: failure, .durationMS: elapsed,
+                ])
+            switch failure {
+            case .unavailable:
+                request.respond(
+                    status: .serviceUnavailable, headers: [("Retry-After", "1")],
+                    text: #"{"error":"unavailable"}"#)
+            case .refused:
+                request.respond(status: .internalServerError, text: #"{"error":"not_recorded"}"#)
+            }
+        }
+    }
+
+    private static func paymentLabel(
+        _ callback: StkCallback, _ recorded: CallbackRecorder.Recorded
+    ) -> String {
+        guard callback.resultCode.isSuccess else { return "none" }
+        if recorded.addedPayment { return "added" }
+        return recorded.isNewDelivery ? "already_recorded" : "replay"
+    }
+}

@@ -1,0 +1,56 @@
+import ServiceKit
+
+/// Everything the daemon reads from its environment, validated at once.
+///
+/// Built by `init(source:)`, which records every problem in the source;
+/// the caller then calls `source.finish()` to get them all in one error.
+/// The value never changes after start-up except through `reloaded(from:)`.
+public struct DaemonConfiguration: Sendable {
+    /// libpq connection string; may hold a password, so it is a secret.
+    public var databaseURL: Secret
+    /// Whether the daemon applies pending migrations when it starts.
+    public var migratesOnStart: Bool
+    /// The public listener that Safaricom posts to through the TLS proxy.
+    public var listen: SocketAddressSpec
+    /// The secret path segment of the callback URL.
+    public var callbackToken: Secret
+    /// The admin listener (health, readiness, metrics, API).
+    public var adminListen: SocketAddressSpec
+    /// Bearer token for `/v1/*` on the admin listener; nil disables `/v1/*`.
+    public var adminToken: Secret?
+    public var logLevel: LogLevel
+    /// How long a callback may wait for its commit before the daemon gives up
+    /// on PostgreSQL for it.
+    public var commitDeadline: Duration
+    /// The most callbacks written in one transaction.
+    public var maximumBatchSize: Int
+    /// How long a graceful stop waits for requests in flight.
+    public var shutdownGracePeriod: Duration
+
+    /// Callback tokens and admin tokens must be at least this long.
+    public static let minimumTokenLength = 32
+
+    /// Reads every setting from `source`, recording problems in it.
+    public init(source: ConfigurationSource) {
+        databaseURL = source.secret("MPESA_DATABASE_URL") ?? Secret("postgresql:///mpesa")
+        migratesOnStart = source.boolean("MPESA_MIGRATE_ON_START", default: true)
+        listen = source.hostAndPort(
+            "MPESA_LISTEN", default: SocketAddressSpec(host: "127.0.0.1", port: 8080))
+        callbackToken = source.requiredSecret(
+            "MPESA_CALLBACK_TOKEN", minimumLength: Self.minimumTokenLength)
+        adminListen = source.hostAndPort(
+            "MPESA_ADMIN_LISTEN", default: SocketAddressSpec(host: "127.0.0.1", port: 8081))
+        adminToken = source.secret("MPESA_ADMIN_TOKEN", minimumLength: Self.minimumTokenLength)
+        logLevel = source.enumeration("MPESA_LOG_LEVEL", default: LogLevel.info)
+        commitDeadline = source.duration(
+            "MPESA_COMMIT_DEADLINE", default: .seconds(2),
+            range: .milliseconds(50) ... .seconds(60))
+        maximumBatchSize = source.integer("MPESA_MAX_BATCH_SIZE", default: 256, range: 1...5_000)
+        shutdownGracePeriod = source.duration(
+            "MPESA_SHUTDOWN_GRACE", default: .seconds(10), range: .zero ... .seconds(300))
+        if listen == adminListen && listen.port != 0 {
+            source.recordProblem(
+                "MPESA_ADMIN_LISTEN", "must differ from MPESA_LISTEN (\(listen))")
+        }
+    }
+}

@@ -1,0 +1,16 @@
+import ServiceKit
+
+extension LogField {
+    /// The Daraja `ResultCode` of a callback, as text.
+    static let resultCode = LogField("result_code")
+    /// What a success did to `mpesa.payments`: `added`, `already_recorded`, `replay`.
+    static let payment = LogField("payment")
+    /// Whether the record was flagged for a person to review.
+    static let review = LogField("review")
+    /// The low-cardinality class of a rejection, such as `wrong_type`.
+    static let kind = LogField("kind")
+    /// How many requests are still being answered.
+    static let inFlight = LogField("in_flight")
+    /// Migrations applied by this start.
+    static let applied = LogField("applied")
+}

@@ -1,1 +1,0 @@
-// Placeholder: the CallbackDaemon module is being built.

@@ -1,0 +1,224 @@
+import EventHTTP
+import MpesaCore
+import PostgresClient
+
+/// Makes deliveries durable in PostgreSQL with group commit.
+///
+/// A delivery is sent at once when no transaction is under way; deliveries
+/// that arrive while one is under way wait and go together in the next, so
+/// a lone callback is never held back and a burst costs a few commits. Each
+/// completion is called when its own transaction has committed. If a batch
+/// is refused by the server, its deliveries are retried one by one so that
+/// one bad row cannot fail its batch-mates.
+///
+/// Ownership: uses, but does not own, a `PostgresConnection` prepared with
+/// `CallbackRecorder.statements`. Thread rules: loop thread only.
+public final class CallbackRecorder {
+    /// Tuning of batches and deadlines.
+    public struct Options: Sendable {
+        /// The most deliveries written in one transaction.
+        public var maximumBatchSize: Int
+        /// Transactions allowed in flight at once on the connection.
+        public var maximumBatchesInFlight: Int
+        /// How long a delivery may wait for its commit before it fails as
+        /// unavailable (and the caller falls back to the spool).
+        public var deadline: Duration
+
+        public init(
+            maximumBatchSize: Int = 256, maximumBatchesInFlight: Int = 1,
+            deadline: Duration = .seconds(2)
+        ) {
+            self.maximumBatchSize = maximumBatchSize
+            self.maximumBatchesInFlight = maximumBatchesInFlight
+            self.deadline = deadline
+        }
+    }
+
+    /// Why a delivery could not be recorded.
+    public enum Failure: Error, Sendable, CustomStringConvertible {
+        /// PostgreSQL could not take the write in time (down, lost, slow);
+        /// the same write may succeed later. It may even have committed.
+        case unavailable(PostgresError?)
+        /// PostgreSQL refused this delivery on its own: writing it again the
+        /// same way will fail again.
+        case refused(PostgresError)
+
+        public var description: String {
+            switch self {
+            case .unavailable(let error?): "database unavailable: \(error)"
+            case .unavailable(nil): "database did not answer before the deadline"
+            case .refused(let error): "database refused the record: \(error)"
+            }
+        }
+    }
+
+    /// What the commit did with one delivery.
+    public struct Recorded: Sendable, Equatable {
+        /// False when this delivery id was already stored (a replay).
+        public var isNewDelivery: Bool
+        /// True when the delivery added a row to `mpesa.payments`.
+        public var addedPayment: Bool
+        /// Why a person should look at it, when there is a reason.
+        public var reviewReason: String?
+    }
+
+    public typealias Completion = (Result<Recorded, Failure>) -> Void
+
+    /// The statements to prepare on the recorder's connection.
+    public static let statements = CallbackStatements.all
+
+    private final class Entry {
+        let delivery: Delivery
+        let deadline: ContinuousClock.Instant
+        let completion: Completion
+        var mustGoAlone = false
+        var isFinished = false
+
+        init(
+            delivery: Delivery, deadline: ContinuousClock.Instant, completion: @escaping Completion
+        ) {
+            self.delivery = delivery
+            self.deadline = deadline
+            self.completion = completion
+        }
+
+        func finish(_ result: Result<Recorded, Failure>) {
+            guard !isFinished else { return }
+            isFinished = true
+            completion(result)
+        }
+    }
+
+    private let connection: PostgresConnection
+    private let options: Options
+    private var waiting: [Entry] = []
+    private var inFlight: [[Entry]] = []
+    private var deadlineTimer: LoopEvent?
+    private let loop: EventLoop
+
+    /// Called after each committed batch with its size and commit latency.
+    public var onBatchCommitted: ((Int, Duration) -> Void)?
+
+    public init(loop: EventLoop, connection: PostgresConnection, options: Options = Options()) {
+        self.loop = loop
+        self.connection = connection
+        self.options = options
+    }
+
+    /// Deliveries waiting for a transaction or in one.
+    public var pendingCount: Int { waiting.count + inFlight.reduce(0) { $0 + $1.count } }
+
+    /// Whether a write can be attempted now.
+    public var isAvailable: Bool { connection.state == .ready }
+
+    /// Records `delivery` and calls `completion` once it is committed, or
+    /// with the reason it cannot be.
+    public func record(_ delivery: Delivery, completion: @escaping Completion) {
+        guard isAvailable else {
+            completion(.failure(.unavailable(nil)))
+            return
+        }
+        waiting.append(
+            Entry(
+                delivery: delivery, deadline: .now + options.deadline, completion: completion))
+        armDeadlineTimer()
+        sendIfIdle()
+    }
+
+    /// Fails everything queued or in flight as unavailable; called when the
+    /// connection drops.
+    public func failAll(_ error: PostgresError?) {
+        let entries = waiting + inFlight.flatMap { $0 }
+        waiting.removeAll()
+        inFlight.removeAll()
+        for entry in entries {
+            entry.finish(.failure(.unavailable(error)))
+        }
+    }
+
+    private func sendIfIdle() {
+        while inFlight.count < options.maximumBatchesInFlight, !waiting.isEmpty {
+            let batch = takeBatch()
+            inFlight.append(batch)
+            send(batch)
+        }
+    }
+
+    private func takeBatch() -> [Entry] {
+        if waiting[0].mustGoAlone {
+            return [waiting.removeFirst()]
+        }
+        var count = 0
+        while count < waiting.count, count < options.maximumBatchSize,
+            !waiting[count].mustGoAlone
+        {
+            count += 1
+        }
+        let batch = Array(waiting[..<count])
+        waiting.removeFirst(count)
+        return batch
+    }
+
+    private func send(_ batch: [Entry]) {
+        let started = ContinuousClock.now
+        let plan = BatchPlan(batch.map(\.delivery))
+        connection.execute(plan.commands) { [weak self] result in
+            guard let self else { return }
+            inFlight.removeAll { $0.first === batch.first }
+            switch result {
+            case .success(let rows):
+                onBatchCommitted?(batch.count, .now - started)
+                let outcomes = plan.outcomes(from: rows)
+                for entry in batch {
+                    entry.finish(
+                        .success(
+                            outcomes[entry.delivery.id]
+                                ?? Recorded(
+                                    isNewDelivery: false, addedPayment: false, reviewReason: nil)))
+                }
+            case .failure(let error) where error.kind == .statement && batch.count > 1:
+                // Retry each one alone, at the front of the queue, in order.
+                for entry in batch {
+                    entry.mustGoAlone = true
+                }
+                waiting.insert(contentsOf: batch.filter { !$0.isFinished }, at: 0)
+            case .failure(let error) where error.kind == .statement:
+                batch.forEach { $0.finish(.failure(.refused(error))) }
+            case .failure(let error):
+                batch.forEach { $0.finish(.failure(.unavailable(error))) }
+            }
+            sendIfIdle()
+        }
+    }
+
+    // MARK: Deadlines
+
+    private func armDeadlineTimer() {
+        guard deadlineTimer == nil else { return }
+        deadlineTimer = try? LoopEvent.timer(
+            on: loop, after: .milliseconds(100), repeats: true
+        ) { [unowned self] in
+            expireOverdue()
+        }
+    }
+
+    private func expireOverdue() {
+        let now = ContinuousClock.now
+        // Waiting entries are in arrival order: the overdue ones lead.
+        let overdue = waiting.prefix { $0.deadline <= now }
+        waiting.removeFirst(overdue.count)
+        for entry in overdue {
+            entry.finish(.failure(.unavailable(nil)))
+        }
+        // An overdue entry in flight is answered now; its commit, if it comes,
+        // is ignored and any later replay of it is a no-op.
+        for batch in inFlight {
+            for entry in batch where entry.deadline <= now {
+                entry.finish(.failure(.unavailable(nil)))
+            }
+        }
+        if waiting.isEmpty && inFlight.isEmpty {
+            deadlineTimer = nil
+        }
+    }
+}

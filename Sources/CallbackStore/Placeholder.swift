@@ -1,1 +1,0 @@
-// Placeholder: the CallbackStore module is being built.

@@ -1,0 +1,159 @@
+import Foundation
+import Synchronization
+
+/// A child process started with `posix_spawn` and reaped with `waitpid`.
+///
+/// Foundation's `Process` was not used: on this platform its exit detection
+/// and its pipes (inheritable by processes that parallel tests spawn) made
+/// tests hang. Here every pipe is close-on-exec, the child starts with no
+/// blocked signals, and waiting is a plain `waitpid` on a thread.
+final class ChildProcess: @unchecked Sendable {
+    let pid: pid_t
+    private let status = Mutex<Int32?>(nil)
+    private let reaped = DispatchSemaphore(value: 0)
+
+    /// Starts `executable`.
+    ///
+    /// - Parameters:
+    ///   - standardOutput, standardError: descriptors the child writes to;
+    ///     nil means `/dev/null`.
+    init(
+        executable: String, arguments: [String] = [], environment: [String: String],
+        standardOutput: Int32? = nil, standardError: Int32? = nil
+    ) throws {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        for (target, source) in [(Int32(1), standardOutput), (Int32(2), standardError)] {
+            if let source {
+                posix_spawn_file_actions_adddup2(&actions, source, target)
+            } else {
+                posix_spawn_file_actions_addopen(&actions, target, "/dev/null", O_WRONLY, 0)
+            }
+        }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGPIPE)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(
+            &attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        guard result == 0 else {
+            throw TestSetupError("cannot start \(executable): \(String(cString: strerror(result)))")
+        }
+        self.pid = pid
+        let child = pid
+        let thread = Thread { [self] in
+            var raw: Int32 = 0
+            while waitpid(child, &raw, 0) == -1 && errno == EINTR {}
+            let code = (raw & 0x7f) == 0 ? (raw >> 8) & 0xff : 128 + (raw & 0x7f)
+            status.withLock { $0 = code }
+            reaped.signal()
+        }
+        thread.start()
+    }
+
+    /// Whether the child has not exited yet.
+    var isRunning: Bool { status.withLock { $0 == nil } }
+
+    /// The exit status (128 + signal for a signal), once exited.
+    var exitStatus: Int32? { status.withLock { $0 } }
+
+    func signal(_ number: Int32) {
+        if isRunning {
+            kill(pid, number)
+        }
+    }
+
+    /// Blocks until the child exits or `timeout` passes.
+    func wait(timeout: Duration) -> Int32? {
+        let seconds = Double(timeout.components.seconds)
+        if reaped.wait(timeout: .now() + seconds) == .success {
+            reaped.signal()
+        }
+        return exitStatus
+    }
+
+    /// Waits without blocking a task thread.
+    func waitForExit(timeout: Duration) async -> Int32? {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(returning: self.wait(timeout: timeout))
+            }
+        }
+    }
+
+    /// Runs a program to completion and returns its status and output.
+    static func run(
+        _ executable: String, _ arguments: [String] = [], environment: [String: String] = [:],
+        timeout: Duration = .seconds(60)
+    ) throws -> (status: Int32, output: String, errors: String) {
+        let output = try TemporaryFile()
+        let errors = try TemporaryFile()
+        var variables = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
+        variables.merge(environment) { $1 }
+        let child = try ChildProcess(
+            executable: executable, arguments: arguments, environment: variables,
+            standardOutput: output.descriptor, standardError: errors.descriptor)
+        guard let status = child.wait(timeout: timeout) else {
+            child.signal(SIGKILL)
+            throw TestSetupError("\(executable) did not finish in time")
+        }
+        return (status, output.contents(), errors.contents())
+    }
+}
+
+/// An unlinked temporary file a child can write to.
+final class TemporaryFile {
+    let descriptor: Int32
+
+    init() throws {
+        var template = Array("/tmp/mpesa-test-output.XXXXXX".utf8CString)
+        descriptor = mkstemp(&template)
+        guard descriptor >= 0 else { throw TestSetupError("mkstemp failed") }
+        _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
+        unlink(String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self))
+    }
+
+    deinit {
+        close(descriptor)
+    }
+
+    func contents() -> String {
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        var offset: off_t = 0
+        while true {
+            let count = pread(descriptor, &buffer, buffer.count, offset)
+            guard count > 0 else { break }
+            bytes.append(contentsOf: buffer[..<count])
+            offset += off_t(count)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// A pipe whose ends are not inherited by children, except where a child's
+/// file actions put one on a standard descriptor.
+func closeOnExecPipe() throws -> (read: Int32, write: Int32) {
+    var fds: [Int32] = [0, 0]
+    guard pipe(&fds) == 0 else { throw TestSetupError("pipe failed") }
+    _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
+    _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+    return (fds[0], fds[1])
+}

@@ -1,0 +1,112 @@
+import Foundation
+
+/// A real `mpesa-callbackd` process on ephemeral ports, with its log lines.
+final class DaemonProcess: @unchecked Sendable {
+    /// A callback token that satisfies the length rule.
+    static let callbackToken = "test-callback-token-0123456789abcdefghijklmnop"
+
+    let logs = LogLines()
+    private(set) var child: ChildProcess?
+    private(set) var publicPort: Int = 0
+    private(set) var adminPort: Int = 0
+
+    /// Starts the daemon against `databaseURL` and waits until it has bound
+    /// both listeners.
+    ///
+    /// - Parameters:
+    ///   - environment: extra or overriding variables.
+    ///   - waitForDatabase: also wait until the database connection is ready.
+    init(
+        databaseURL: String, environment: [String: String] = [:], waitForDatabase: Bool = true
+    ) async throws {
+        var variables = [
+            "MPESA_DATABASE_URL": databaseURL,
+            "MPESA_CALLBACK_TOKEN": Self.callbackToken,
+            "MPESA_LISTEN": "127.0.0.1:0",
+            "MPESA_ADMIN_LISTEN": "127.0.0.1:0",
+            "MPESA_LOG_LEVEL": "info",
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+        ]
+        variables.merge(environment) { $1 }
+        let pipe = try closeOnExecPipe()
+        defer { close(pipe.write) }
+        child = try ChildProcess(
+            executable: TestEnvironment.program("mpesa-callbackd").path,
+            environment: variables, standardError: pipe.write)
+        let reader = pipe.read
+        let logs = self.logs
+        let thread = Thread {
+            var buffer = [UInt8](repeating: 0, count: 16_384)
+            while true {
+                let count = read(reader, &buffer, buffer.count)
+                if count < 0 && errno == EINTR { continue }
+                guard count > 0 else { break }
+                logs.append(Data(buffer[..<count]))
+            }
+            close(reader)
+            logs.close()
+        }
+        thread.start()
+
+        publicPort = try await port(of: "public")
+        adminPort = try await port(of: "admin")
+        if waitForDatabase {
+            _ = try await logs.first(message: "database connection ready")
+        }
+    }
+
+    private func port(of listener: String) async throws -> Int {
+        let line = try await logs.first { line in
+            LogLines.message(of: line) == "listening"
+                && LogLines.field("listener", of: line) == listener
+        }
+        guard let address = LogLines.field("address", of: line),
+            let port = address.split(separator: ":").last.flatMap({ Int($0) })
+        else {
+            throw TestSetupError("no port in: \(line)")
+        }
+        return port
+    }
+
+    /// The callback URL with the right token.
+    var callbackURL: URL {
+        URL(string: "http://127.0.0.1:\(publicPort)/stk/callback/\(Self.callbackToken)")!
+    }
+
+    /// A URL on the public listener.
+    func publicURL(_ path: String) -> URL {
+        URL(string: "http://127.0.0.1:\(publicPort)\(path)")!
+    }
+
+    /// A URL on the admin listener.
+    func adminURL(_ path: String) -> URL {
+        URL(string: "http://127.0.0.1:\(adminPort)\(path)")!
+    }
+
+    /// Whether the daemon still runs.
+    var isRunning: Bool { child?.isRunning ?? false }
+
+    /// Sends a signal to the process.
+    func signal(_ number: Int32) {
+        child?.signal(number)
+    }
+
+    /// Waits for the process to exit and returns its status.
+    func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32 {
+        guard let status = await child?.waitForExit(timeout: timeout) else {
+            throw TestSetupError("the daemon did not exit in time")
+        }
+        return status
+    }
+
+    /// Stops the process if it still runs: SIGTERM, then SIGKILL after ten
+    /// seconds, so that a daemon that ignores signals cannot hang the tests.
+    func stop() {
+        guard let child, child.isRunning else { return }
+        child.signal(SIGTERM)
+        if child.wait(timeout: .seconds(10)) == nil {
+            child.signal(SIGKILL)
+            _ = child.wait(timeout: .seconds(10))
+        }
+    }
+}
