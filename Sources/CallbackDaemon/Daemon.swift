@@ -25,6 +25,7 @@ public final class Daemon {
     private let recorder: CallbackRecorder
     private let migrations: SchemaMigrationRunner
     private var callbackEndpoint: CallbackEndpoint?
+    private var adminRouter: AdminRouter?
     private var publicServer: HTTPServer?
     private var adminServer: HTTPServer?
     private var signalEvents: [LoopEvent] = []
@@ -98,21 +99,23 @@ public final class Daemon {
             host: configuration.listen.host, port: configuration.listen.port)
         logger.notice("listening", [.listener: "public", .address: publicAddress])
 
-        let admin = AdminEndpoint(logger: logger) { [unowned self] in
-            AdminEndpoint.Readiness(
+        let router = AdminRouter(adminToken: configuration.adminToken, logger: logger)
+        HealthRoutes.register(on: router) { [unowned self] in
+            HealthRoutes.Readiness(
                 isDatabaseReady: recorder.isAvailable, databaseState: database.state.rawValue,
                 isStopping: isStopping)
         }
         let adminServer = try HTTPServer(
             loop: loop, limits: HTTPServer.Limits(maximumBodyBytes: 65_536)
         ) { request in
-            admin.handle(request)
+            router.handle(request)
         }
         let adminAddress = try adminServer.bind(
             host: configuration.adminListen.host, port: configuration.adminListen.port)
         logger.notice("listening", [.listener: "admin", .address: adminAddress])
 
         callbackEndpoint = endpoint
+        adminRouter = router
         self.publicServer = publicServer
         self.adminServer = adminServer
     }

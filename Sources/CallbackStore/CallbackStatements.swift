@@ -81,14 +81,16 @@ enum CallbackStatements {
             UPDATE mpesa.stk_requests r
             SET state = CASE WHEN c.result_code = '0' THEN 'paid' ELSE 'failed' END,
                 result_code = c.result_code, result_desc = c.result_desc,
-                callback_id = c.id, settled_at = now(), updated_at = now()
+                callback_id = c.id, settled_at = now(), settled_by = 'callback',
+                updated_at = now()
             FROM (
                 SELECT DISTINCT ON (stk_request_id) id, stk_request_id, result_code, result_desc
                 FROM mpesa.callbacks
                 WHERE delivery_id = ANY ($1::uuid[]) AND stk_request_id IS NOT NULL
                 ORDER BY stk_request_id, id
             ) c
-            WHERE r.id = c.stk_request_id AND r.state IN ('sending', 'accepted', 'unknown')
+            WHERE r.id = c.stk_request_id
+                AND r.state IN ('sending', 'accepted', 'unknown', 'paid_without_callback')
             """)
 
     /// Keeps rejected bodies byte for byte with the reason.

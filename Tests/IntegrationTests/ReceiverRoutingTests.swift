@@ -41,6 +41,9 @@ import Testing
             #expect(ready.status == 200)
             #expect(ready.text.contains(#""database":"ready""#))
             #expect(try await HTTPClient.shared.get(daemon.adminURL("/nothing")).status == 404)
+            let wrongMethod = try await HTTPClient.shared.send("POST", daemon.adminURL("/healthz"))
+            #expect(wrongMethod.status == 405)
+            #expect(wrongMethod.headers["allow"] == "GET")
             // The callback route does not exist on the admin listener.
             let body = CallbackBodies.failure(checkoutRequestID: "ws_CO_admin")
             let path = "/stk/callback/\(DaemonProcess.callbackToken)"

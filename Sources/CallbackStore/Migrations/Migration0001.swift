@@ -20,16 +20,27 @@ extension Migration {
                 party_b text NOT NULL,
                 transaction_type text NOT NULL,
                 state text NOT NULL DEFAULT 'sending' CHECK (state IN (
-                    'sending', 'accepted', 'refused', 'unknown', 'paid', 'failed')),
+                    'sending', 'accepted', 'refused', 'unknown', 'paid', 'failed',
+                    'paid_without_callback')),
                 error_code text,
                 error_message text,
                 result_code text,
                 result_desc text,
                 callback_id bigint,
-                settled_at timestamptz
+                settled_at timestamptz,
+                settled_by text CHECK (settled_by IN ('callback', 'query')),
+                query_attempts integer NOT NULL DEFAULT 0,
+                next_query_at timestamptz,
+                query_lease_until timestamptz,
+                last_query_result text
             );
             COMMENT ON TABLE mpesa.stk_requests IS
                 'One row per STK push the sender started, recorded before it is sent.';
+            COMMENT ON COLUMN mpesa.stk_requests.state IS
+                'sending: recorded, not yet answered; accepted: Daraja took it, no result yet; '
+                'refused: Daraja refused it (error_code, error_message); unknown: no answer '
+                'after sending, never retried; paid, failed: settled by a callback or by the '
+                'STK query; paid_without_callback: the query says paid but no callback came.';
             CREATE INDEX stk_requests_state_idx ON mpesa.stk_requests (state, created_at);
 
             CREATE TABLE mpesa.callbacks (
