@@ -62,6 +62,7 @@ let package = Package(
         .executableTarget(name: "daraja-sim", dependencies: ["DarajaSimulator"]),
         .testTarget(name: "MpesaCoreTests", dependencies: ["MpesaCore"]),
         .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit"]),
+        .testTarget(name: "CallbackStoreTests", dependencies: ["CallbackStore", "MpesaCore"]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["MpesaCore", "PostgresClient", "EventHTTP", "ServiceKit"]

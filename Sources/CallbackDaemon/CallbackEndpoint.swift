@@ -13,12 +13,12 @@ final class CallbackEndpoint {
     /// The route's fixed part; the token follows it.
     static let pathPrefix = "/stk/callback/"
 
-    private let recorder: CallbackRecorder
+    private let recorder: DurableRecorder
     private let logger: Logger
     private var callbackToken: Secret
     private var requestIDs = RequestIDs()
 
-    init(recorder: CallbackRecorder, callbackToken: Secret, logger: Logger) {
+    init(recorder: DurableRecorder, callbackToken: Secret, logger: Logger) {
         self.recorder = recorder
         self.callbackToken = callbackToken
         self.logger = logger
@@ -63,8 +63,8 @@ final class CallbackEndpoint {
         case .failure(let rejection): verdict = .rejected(rejection)
         }
         let delivery = Delivery(sourceAddress: source, body: body, verdict: verdict)
-        recorder.record(delivery) { [self] result in
-            answer(request, requestID: requestID, delivery: delivery, result: result)
+        recorder.record(delivery) { [self] outcome in
+            answer(request, requestID: requestID, delivery: delivery, outcome: outcome)
         }
     }
 
@@ -76,11 +76,11 @@ final class CallbackEndpoint {
 
     private func answer(
         _ request: HTTPRequest, requestID: String, delivery: Delivery,
-        result: Result<CallbackRecorder.Recorded, CallbackRecorder.Failure>
+        outcome: DurableRecorder.Outcome
     ) {
         let elapsed = FixedDecimal.milliseconds(.now - request.receivedAt)
-        switch (delivery.verdict, result) {
-        case (.accepted(let callback), .success(let recorded)):
+        switch (delivery.verdict, outcome) {
+        case (.accepted(let callback), .committed(let recorded)):
             logger.info(
                 "callback recorded",
                 [
@@ -90,14 +90,23 @@ final class CallbackEndpoint {
                     .payment: Self.paymentLabel(callback, recorded),
                     .review: recorded.reviewReason != nil, .durationMS: elapsed,
                 ])
-            request.respond(status: .ok, text: #"{"ResultCode":0,"ResultDesc":"Accepted"}"#)
-        case (.rejected(let rejection), .success):
+            request.respond(status: .ok, text: Self.accepted)
+        case (.accepted(let callback), .spooled):
+            logger.warning(
+                "callback spooled",
+                [
+                    .requestID: requestID, .checkoutRequestID: callback.checkoutRequestID,
+                    .outcome: callback.resultCode.isSuccess ? "success" : "failure",
+                    .resultCode: callback.resultCode.text, .durationMS: elapsed,
+                ])
+            request.respond(status: .ok, text: Self.accepted)
+        case (.rejected(let rejection), .committed), (.rejected(let rejection), .spooled):
             logger.warning(
                 "callback rejected",
                 [
                     .requestID: requestID, .kind: rejection.kind.rawValue,
                     .reason: rejection.reason, .source: delivery.sourceAddress ?? "unknown",
-                    .durationMS: elapsed,
+                    .stored: outcome.isSpooled ? "spool" : "database", .durationMS: elapsed,
                 ])
             var json = JSONWriter()
             json.beginObject()
@@ -107,24 +116,31 @@ final class CallbackEndpoint {
             json.string(rejection.reason)
             json.endObject()
             request.respond(status: .badRequest, body: json.bytes)
-        case (_, .failure(let failure)):
+        case (_, .keptForReview(let error)):
+            logger.error(
+                "callback kept for review",
+                [
+                    .requestID: requestID,
+                    .checkoutRequestID: delivery.callback?.checkoutRequestID ?? "",
+                    .error: error, .sqlState: error.sqlState ?? "", .durationMS: elapsed,
+                ])
+            request.respond(
+                status: .internalServerError, text: #"{"error":"not_recorded_as_callback"}"#)
+        case (_, .failed(let reason)):
             logger.error(
                 "callback not recorded",
                 [
                     .requestID: requestID,
                     .checkoutRequestID: delivery.callback?.checkoutRequestID ?? "",
-                    .error: failure, .durationMS: elapsed,
+                    .error: reason, .durationMS: elapsed,
                 ])
-            switch failure {
-            case .unavailable:
-                request.respond(
-                    status: .serviceUnavailable, headers: [("Retry-After", "1")],
-                    text: #"{"error":"unavailable"}"#)
-            case .refused:
-                request.respond(status: .internalServerError, text: #"{"error":"not_recorded"}"#)
-            }
+            request.respond(
+                status: .serviceUnavailable, headers: [("Retry-After", "1")],
+                text: #"{"error":"unavailable"}"#)
         }
     }
+
+    private static let accepted = #"{"ResultCode":0,"ResultDesc":"Accepted"}"#
 
     private static func paymentLabel(
         _ callback: StkCallback, _ recorded: CallbackRecorder.Recorded
@@ -132,5 +148,13 @@ final class CallbackEndpoint {
         guard callback.resultCode.isSuccess else { return "none" }
         if recorded.addedPayment { return "added" }
         return recorded.isNewDelivery ? "already_recorded" : "replay"
+    }
+}
+
+extension DurableRecorder.Outcome {
+    /// Whether the delivery went to the spool rather than PostgreSQL.
+    var isSpooled: Bool {
+        if case .spooled = self { return true }
+        return false
     }
 }

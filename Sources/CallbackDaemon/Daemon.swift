@@ -23,6 +23,8 @@ public final class Daemon {
     private let loop: EventLoop
     private let database: PostgresConnection
     private let recorder: CallbackRecorder
+    private var durable: DurableRecorder?
+    private var drainTimer: LoopEvent?
     private let migrations: SchemaMigrationRunner
     private var callbackEndpoint: CallbackEndpoint?
     private var adminRouter: AdminRouter?
@@ -56,11 +58,19 @@ public final class Daemon {
     /// - Returns: the process exit code.
     public func run() -> ExitCode {
         do {
+            let spool = try openSpool()
+            durable = DurableRecorder(loop: loop, recorder: recorder, spool: spool, logger: logger)
             try startListeners()
             try installSignalHandlers()
         } catch {
-            logger.critical("cannot start", [.error: error])
+            logger.critical("cannot start", [.error: "\(error)"])
             return .failure
+        }
+        // A drain starts when the database comes back; this timer covers
+        // the pauses after a failed drain and a spool filled meanwhile.
+        drainTimer = try? LoopEvent.timer(on: loop, after: .seconds(5), repeats: true) {
+            [unowned self] in
+            durable?.drainIfPossible()
         }
         database.onStateChange = { [unowned self] state, error in
             databaseStateChanged(state, error)
@@ -77,9 +87,21 @@ public final class Daemon {
         return exitCode
     }
 
+    private func openSpool() throws(SpoolError) -> Spool {
+        let spool = try Spool(directory: configuration.spoolDirectory, loop: loop) {
+            [logger] file, reason in
+            // A torn tail is a write that never finished, so never answered.
+            logger.warning("spool tail set aside", [.directory: file, .reason: reason])
+        }
+        logger.notice(
+            "spool open", [.directory: configuration.spoolDirectory, .depth: spool.depth])
+        return spool
+    }
+
     private func startListeners() throws(EventError) {
+        guard let durable else { preconditionFailure("the spool is opened before the listeners") }
         let endpoint = CallbackEndpoint(
-            recorder: recorder, callbackToken: configuration.callbackToken, logger: logger)
+            recorder: durable, callbackToken: configuration.callbackToken, logger: logger)
         let publicServer = try HTTPServer(
             loop: loop,
             limits: HTTPServer.Limits(
@@ -102,8 +124,8 @@ public final class Daemon {
         let router = AdminRouter(adminToken: configuration.adminToken, logger: logger)
         HealthRoutes.register(on: router) { [unowned self] in
             HealthRoutes.Readiness(
-                isDatabaseReady: recorder.isAvailable, databaseState: database.state.rawValue,
-                isStopping: isStopping)
+                canMakeDurable: durable.canMakeDurable, databaseState: database.state.rawValue,
+                spoolDepth: durable.spoolDepth, isStopping: isStopping)
         }
         let adminServer = try HTTPServer(
             loop: loop, limits: HTTPServer.Limits(maximumBodyBytes: 65_536)
@@ -137,6 +159,7 @@ public final class Daemon {
         switch state {
         case .ready:
             logger.notice("database connection ready")
+            durable?.drainIfPossible()
         case .disconnected:
             logger.warning(
                 "database connection lost",

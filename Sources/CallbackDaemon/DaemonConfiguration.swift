@@ -26,6 +26,8 @@ public struct DaemonConfiguration: Sendable {
     public var maximumBatchSize: Int
     /// How long a graceful stop waits for requests in flight.
     public var shutdownGracePeriod: Duration
+    /// Where deliveries go, synced, while PostgreSQL cannot take them.
+    public var spoolDirectory: String
 
     /// Callback tokens and admin tokens must be at least this long.
     public static let minimumTokenLength = 32
@@ -48,6 +50,11 @@ public struct DaemonConfiguration: Sendable {
         maximumBatchSize = source.integer("MPESA_MAX_BATCH_SIZE", default: 256, range: 1...5_000)
         shutdownGracePeriod = source.duration(
             "MPESA_SHUTDOWN_GRACE", default: .seconds(10), range: .zero ... .seconds(300))
+        // systemd's StateDirectory= may list several paths; the first is ours.
+        let stateDirectory = source.string("STATE_DIRECTORY")?
+            .split(separator: ":").first.map(String.init)
+        spoolDirectory = source.string(
+            "MPESA_SPOOL_DIR", default: stateDirectory.map { $0 + "/spool" } ?? ".local/spool")
         if listen == adminListen && listen.port != 0 {
             source.recordProblem(
                 "MPESA_ADMIN_LISTEN", "must differ from MPESA_LISTEN (\(listen))")

@@ -7,11 +7,14 @@ import ServiceKit
 enum HealthRoutes {
     /// What `/readyz` reports.
     struct Readiness {
-        var isDatabaseReady: Bool
+        /// PostgreSQL can take writes, or the spool can.
+        var canMakeDurable: Bool
         var databaseState: String
+        /// Deliveries in the spool not yet drained into PostgreSQL.
+        var spoolDepth: Int
         var isStopping: Bool
 
-        var isReady: Bool { isDatabaseReady && !isStopping }
+        var isReady: Bool { canMakeDurable && !isStopping }
     }
 
     /// Adds `/healthz` and `/readyz` to `router`.
@@ -23,7 +26,8 @@ enum HealthRoutes {
             let state = readiness()
             let body = """
                 {"status":"\(state.isReady ? "ready" : "not_ready")",\
-                "database":"\(state.databaseState)","stopping":\(state.isStopping)}
+                "database":"\(state.databaseState)","spool_depth":\(state.spoolDepth),\
+                "stopping":\(state.isStopping)}
                 """
             request.respond(status: state.isReady ? .ok : .serviceUnavailable, text: body)
         }

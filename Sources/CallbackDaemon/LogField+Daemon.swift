@@ -11,6 +11,10 @@ extension LogField {
     static let kind = LogField("kind")
     /// How many requests are still being answered.
     static let inFlight = LogField("in_flight")
+    /// Where a delivery was made durable: `database` or `spool`.
+    static let stored = LogField("stored")
+    /// A directory, such as the spool's.
+    static let directory = LogField("directory")
     /// Migrations applied by this start.
     static let applied = LogField("applied")
 }

@@ -52,6 +52,11 @@ public struct DeliveryID: Sendable, Hashable, CustomStringConvertible {
         self.uuid = uuid
     }
 
+    /// An existing identifier, read back from the spool.
+    public init(uuid: UUID) {
+        self.uuid = uuid
+    }
+
     /// Lower-case hyphenated text, as PostgreSQL prints a `uuid`.
     public var description: String { uuid.uuidString.lowercased() }
 }

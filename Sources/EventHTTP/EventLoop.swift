@@ -46,6 +46,9 @@ public final class EventLoop: @unchecked Sendable {
         // and `event_base_loopbreak` safe from other threads.
         _ = evthread_use_pthreads()
         signal(SIGPIPE, SIG_IGN)
+        // A write over the file-size limit then fails with EFBIG, which the
+        // spool reports, instead of killing the process.
+        signal(SIGXFSZ, SIG_IGN)
         // A parent may have started this process with signals blocked (a
         // dispatch worker thread does); signal events need them delivered.
         var none = sigset_t()

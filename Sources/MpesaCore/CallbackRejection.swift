@@ -15,6 +15,10 @@ public struct CallbackRejection: Error, Sendable, Equatable, CustomStringConvert
         case missingField = "missing_field"
         case wrongType = "wrong_type"
         case invalidValue = "invalid_value"
+        /// Valid by every rule, but refused by the database when stored as a
+        /// callback (a constraint no rule foresaw); kept as a rejected body
+        /// so that a person can look at it.
+        case notStorable = "not_storable"
     }
 
     /// The class of problem.

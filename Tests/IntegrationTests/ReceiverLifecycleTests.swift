@@ -18,29 +18,31 @@ import Testing
         let mark = daemon.logs.all.count
         try cluster.stop()
         _ = try await daemon.logs.first(message: "database connection lost", from: mark)
+        // While PostgreSQL is down the spool makes the callback durable.
         let during = CallbackBodies.success(
             checkoutRequestID: "ws_CO_during", receipt: "UE5FG6HI7J")
-        let refused = try await client.post(daemon.callbackURL, during)
-        #expect(refused.status == 503, "no spool yet: an honest 503 instead of a false 200")
-        #expect(try await client.get(daemon.adminURL("/readyz")).status == 503)
+        #expect(try await client.post(daemon.callbackURL, during).status == 200)
+        let readiness = try await client.get(daemon.adminURL("/readyz"))
+        #expect(readiness.status == 200)
+        #expect(readiness.text.contains(#""spool_depth":1"#))
 
         let restartMark = daemon.logs.all.count
         try cluster.start()
         _ = try await daemon.logs.first(
-            message: "database connection ready", from: restartMark, timeout: .seconds(30))
-        #expect(try await client.get(daemon.adminURL("/readyz")).status == 200)
+            message: "spool segment drained", from: restartMark, timeout: .seconds(30))
         let after = CallbackBodies.success(checkoutRequestID: "ws_CO_after", receipt: "UF6GH7IJ8K")
         #expect(try await client.post(daemon.callbackURL, after).status == 200)
         #expect(daemon.isRunning)
+        #expect(try await client.get(daemon.adminURL("/readyz")).text.contains(#""spool_depth":0"#))
 
         let database = try BlockingConnectionFactory.connect(cluster.url)
         let stored = try database.execute(
-            "SELECT checkout_request_id FROM mpesa.payments ORDER BY id"
+            "SELECT checkout_request_id FROM mpesa.payments ORDER BY checkout_request_id"
         ).rows.map { $0[0] }
-        #expect(stored == ["ws_CO_before", "ws_CO_after"])
+        #expect(stored == ["ws_CO_after", "ws_CO_before", "ws_CO_during"])
     }
 
-    @Test func daemonStartsBeforePostgresAndBecomesReady() async throws {
+    @Test func callbacksBeforePostgresStartsAreSpooledThenDrained() async throws {
         let cluster = try PrivateCluster()
         defer { cluster.destroy() }
         try cluster.stop()
@@ -48,11 +50,19 @@ import Testing
         defer { daemon.stop() }
 
         _ = try await daemon.logs.first(message: "database schema not applied yet")
-        #expect(try await HTTPClient.shared.get(daemon.adminURL("/readyz")).status == 503)
+        #expect(try await HTTPClient.shared.get(daemon.adminURL("/readyz")).status == 200)
+        let early = CallbackBodies.failure(checkoutRequestID: "ws_CO_early")
+        #expect(try await HTTPClient.shared.post(daemon.callbackURL, early).status == 200)
+        let rejected = Data("{}".utf8)
+        #expect(try await HTTPClient.shared.post(daemon.callbackURL, rejected).status == 400)
+
         try cluster.start()
-        _ = try await daemon.logs.first(message: "database connection ready", timeout: .seconds(40))
-        let body = CallbackBodies.failure(checkoutRequestID: "ws_CO_late")
-        #expect(try await HTTPClient.shared.post(daemon.callbackURL, body).status == 200)
+        _ = try await daemon.logs.first(message: "spool segment drained", timeout: .seconds(40))
+        let database = try BlockingConnectionFactory.connect(cluster.url)
+        let callbacks = try database.execute("SELECT checkout_request_id FROM mpesa.callbacks")
+        #expect(callbacks.rows.map { $0[0] } == ["ws_CO_early"])
+        let bodies = try database.execute("SELECT body FROM mpesa.rejected_callbacks")
+        #expect(bodies.rows.count == 1)
     }
 
     @Test func sigtermStopsGracefullyWithExitZero() async throws {

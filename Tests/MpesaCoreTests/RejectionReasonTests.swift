@@ -141,7 +141,7 @@ struct RejectionReasonTests {
         #expect(
             CallbackRejection.Kind.allCases.map(\.rawValue) == [
                 "empty_body", "not_utf8", "invalid_json", "duplicate_key", "too_deep", "too_large",
-                "missing_field", "wrong_type", "invalid_value",
+                "missing_field", "wrong_type", "invalid_value", "not_storable",
             ])
     }
 }

@@ -7,6 +7,8 @@ final class DaemonProcess: @unchecked Sendable {
 
     let logs = LogLines()
     private(set) var child: ChildProcess?
+    /// The spool directory the daemon was given.
+    private(set) var spoolDirectory = ""
     private(set) var publicPort: Int = 0
     private(set) var adminPort: Int = 0
 
@@ -27,7 +29,11 @@ final class DaemonProcess: @unchecked Sendable {
             "MPESA_LOG_LEVEL": "info",
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
         ]
+        if environment["MPESA_SPOOL_DIR"] == nil {
+            variables["MPESA_SPOOL_DIR"] = try Self.makeSpoolDirectory()
+        }
         variables.merge(environment) { $1 }
+        spoolDirectory = variables["MPESA_SPOOL_DIR"] ?? ""
         let pipe = try closeOnExecPipe()
         defer { close(pipe.write) }
         child = try ChildProcess(
@@ -53,6 +59,14 @@ final class DaemonProcess: @unchecked Sendable {
         if waitForDatabase {
             _ = try await logs.first(message: "database connection ready")
         }
+    }
+
+    /// A fresh directory for a daemon's spool.
+    static func makeSpoolDirectory() throws -> String {
+        let path = NSTemporaryDirectory() + "mpesa-spool-" + UUID().uuidString.prefix(8)
+        try FileManager.default.createDirectory(
+            atPath: path, withIntermediateDirectories: true)
+        return path
     }
 
     private func port(of listener: String) async throws -> Int {
