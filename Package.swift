@@ -22,6 +22,7 @@ let package = Package(
         .executable(name: "mpesa-callbackd", targets: ["mpesa-callbackd"]),
         .executable(name: "mpesa-stk", targets: ["mpesa-stk"]),
         .executable(name: "daraja-sim", targets: ["daraja-sim"]),
+        .executable(name: "mpesa-loadgen", targets: ["mpesa-loadgen"]),
     ],
     targets: [
         .systemLibrary(
@@ -60,6 +61,7 @@ let package = Package(
         ),
         .target(name: "DarajaSimulator", dependencies: ["MpesaCore", "EventHTTP", "ServiceKit"]),
         .executableTarget(name: "daraja-sim", dependencies: ["DarajaSimulator"]),
+        .executableTarget(name: "mpesa-loadgen", dependencies: ["ServiceKit"]),
         .testTarget(name: "MpesaCoreTests", dependencies: ["MpesaCore"]),
         .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit"]),
         .testTarget(name: "CallbackStoreTests", dependencies: ["CallbackStore", "MpesaCore"]),
