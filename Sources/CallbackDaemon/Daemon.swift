@@ -22,6 +22,9 @@ public final class Daemon {
     private let logger: Logger
     private let loop: EventLoop
     private let database: PostgresConnection
+    /// A second connection for the read API, so that readers never queue in
+    /// front of the callbacks being written.
+    private let readDatabase: PostgresConnection
     private let recorder: CallbackRecorder
     private var durable: DurableRecorder?
     private var drainTimer: LoopEvent?
@@ -45,6 +48,11 @@ public final class Daemon {
             options: PostgresConnection.Options(
                 connectionString: configuration.databaseURL.exposedValue,
                 statements: CallbackRecorder.statements))
+        readDatabase = PostgresConnection(
+            loop: loop,
+            options: PostgresConnection.Options(
+                connectionString: configuration.databaseURL.exposedValue,
+                statements: ReadStatements.all))
         recorder = CallbackRecorder(
             loop: loop, connection: database,
             options: CallbackRecorder.Options(
@@ -76,11 +84,15 @@ public final class Daemon {
             databaseStateChanged(state, error)
         }
         if configuration.migratesOnStart {
-            migrations.start { [loop, database] in
-                loop.execute { database.start() }
+            migrations.start { [loop, database, readDatabase] in
+                loop.execute {
+                    database.start()
+                    readDatabase.start()
+                }
             }
         } else {
             database.start()
+            readDatabase.start()
         }
         logger.notice("started", [.version: ServiceVersion.current])
         loop.run()
@@ -127,6 +139,7 @@ public final class Daemon {
                 canMakeDurable: durable.canMakeDurable, databaseState: database.state.rawValue,
                 spoolDepth: durable.spoolDepth, isStopping: isStopping)
         }
+        ReadRoutes(connection: readDatabase).register(on: router)
         let adminServer = try HTTPServer(
             loop: loop, limits: HTTPServer.Limits(maximumBodyBytes: 65_536)
         ) { request in
@@ -208,6 +221,7 @@ public final class Daemon {
         graceTimer = nil
         database.onStateChange = nil
         database.close()
+        readDatabase.close()
         logger.notice("stopped")
         loop.stop()
     }
