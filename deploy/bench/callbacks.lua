@@ -1,0 +1,62 @@
+-- wrk script for deploy/bench/run: POSTs realistic, unique STK callbacks.
+-- About 70% are successes with full metadata and 30% cancellations. Each
+-- wrk thread numbers its own requests, so checkout request ids and receipt
+-- numbers never repeat within a run; BENCH_RUN (4 characters) keeps runs
+-- apart. The callback path, token included, comes from BENCH_PATH.
+
+local run = os.getenv("BENCH_RUN") or "B000"
+local path = os.getenv("BENCH_PATH")
+local threads = {}
+local counter = 0
+local thread_id = 0
+
+function setup(thread)
+    thread:set("thread_id", #threads + 1)
+    table.insert(threads, thread)
+end
+
+local alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+local function base36(value, width)
+    local digits = ""
+    repeat
+        local index = value % 36
+        digits = alphabet:sub(index + 1, index + 1) .. digits
+        value = math.floor(value / 36)
+    until value == 0
+    return string.rep("0", width - #digits) .. digits
+end
+
+local headers = { ["Content-Type"] = "application/json;charset=UTF-8" }
+
+function request()
+    counter = counter + 1
+    local n = thread_id * 100000000 + counter
+    local checkout = "ws_CO_" .. run .. "_" .. n
+    local body
+    if counter % 10 < 7 then
+        local amount = string.format("%d.%02d", 1 + n % 5000, n % 100)
+        body = '{"Body":{"stkCallback":{"MerchantRequestID":"29115-' .. n .. '-1",'
+            .. '"CheckoutRequestID":"' .. checkout .. '","ResultCode":0,'
+            .. '"ResultDesc":"The service request is processed successfully.",'
+            .. '"CallbackMetadata":{"Item":[{"Name":"Amount","Value":' .. amount .. '},'
+            .. '{"Name":"MpesaReceiptNumber","Value":"B' .. run .. base36(n, 5) .. '"},'
+            .. '{"Name":"Balance"},{"Name":"TransactionDate","Value":20261203101500},'
+            .. '{"Name":"PhoneNumber","Value":2547' .. string.format("%08d", n % 100000000)
+            .. '}]}}}}'
+    else
+        body = '{"Body":{"stkCallback":{"MerchantRequestID":"29115-' .. n .. '-1",'
+            .. '"CheckoutRequestID":"' .. checkout .. '","ResultCode":1032,'
+            .. '"ResultDesc":"Request cancelled by user"}}}'
+    end
+    return wrk.format("POST", path, headers, body)
+end
+
+function done(summary, latency, requests)
+    io.write(string.format(
+        "BENCH requests=%d non2xx=%d errors=%d duration_us=%d p50_us=%d p99_us=%d\n",
+        summary.requests, summary.errors.status,
+        summary.errors.connect + summary.errors.read + summary.errors.write
+            + summary.errors.timeout,
+        summary.duration, latency:percentile(50), latency:percentile(99)))
+end
