@@ -176,6 +176,13 @@ import Testing
                         "no STK request was recorded for this CheckoutRequestID",
                     ],
                 ])
+            let day = try database.connect().execute(
+                """
+                SELECT payments::text, amount::text, flagged_payments::text, flagged_amount::text
+                FROM mpesa.daily_collections WHERE day = '2026-03-15'
+                """
+            ).rows
+            #expect(day == [["2", "1599.99", "1", "99.99"]])
         }
     }
 
@@ -245,7 +252,10 @@ import Testing
             #expect(reasons.contains { $0.contains("no callback came") })
             #expect(reasons.contains { $0 == "still unsettled an hour after it was started" })
             // The rejected body's bytes stay in its table.
-            #expect(!rows.flatMap { $0 }.contains { $0?.contains("MARKER") == true })
+            #expect(
+                !rows.flatMap { $0 }.contains {
+                    $0?.contains(FinanceSamples.rejectedBodyMarker) == true
+                })
         }
     }
 }

@@ -109,6 +109,46 @@ import Testing
         expectRefused("CREATE VIEW mpesa.finance_view AS SELECT 1 AS a", on: finance)
     }
 
+    @Test func everyQueryInTheReportingGuideRunsAsAFinanceMember() async throws {
+        let guide = try String(
+            contentsOf: TestEnvironment.repositoryRoot.appendingPathComponent(
+                "deploy/REPORTING.md"),
+            encoding: .utf8)
+        let queries = Self.sqlBlocks(of: guide)
+        #expect(queries.count == 10)
+        try await withDaemon { daemon, database in
+            try await FinanceSamples.record(on: daemon, in: database)
+            let user = try FinanceUser(clusterURL: try TestEnvironment.databaseURL())
+            defer { user.drop() }
+
+            let finance = try user.connect(to: database)
+            for (index, query) in queries.enumerated() {
+                do {
+                    try finance.execute(script: query)
+                } catch {
+                    Issue.record("query \(index + 1) of the guide failed: \(error)")
+                }
+            }
+        }
+    }
+
+    /// The contents of every fenced `sql` block of a Markdown text.
+    static func sqlBlocks(of markdown: String) -> [String] {
+        var blocks: [String] = []
+        var current: [Substring]?
+        for line in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
+            if current == nil, line == "```sql" {
+                current = []
+            } else if let lines = current, line == "```" {
+                blocks.append(lines.joined(separator: "\n"))
+                current = nil
+            } else {
+                current?.append(line)
+            }
+        }
+        return blocks
+    }
+
     @Test func migratorWithoutCreateRoleNeedsTheRoleMadeFirst() async throws {
         let cluster = try PrivateCluster()
         defer { cluster.destroy() }

@@ -58,7 +58,8 @@ extension Migration {
             count(*) AS payments,
             sum(amount) AS amount,
             count(*) FILTER (WHERE review_reason IS NOT NULL) AS flagged_payments,
-            coalesce(sum(amount) FILTER (WHERE review_reason IS NOT NULL), 0) AS flagged_amount
+            coalesce(sum(amount) FILTER (WHERE review_reason IS NOT NULL), 0.00)
+                AS flagged_amount
         FROM mpesa.payments
         GROUP BY 1;
         COMMENT ON VIEW mpesa.daily_collections IS

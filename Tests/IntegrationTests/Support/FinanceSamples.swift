@@ -15,23 +15,20 @@ enum FinanceSamples {
     static func record(on daemon: DaemonProcess, in database: TestDatabase) async throws {
         try insertRequests(into: database)
 
-        try await expectAnswer(
-            200,
-            to: CallbackBodies.success(
+        let answered = [
+            CallbackBodies.success(
                 checkoutRequestID: "ws_CO_fin_paid", receipt: "UC3PAID001", amount: "1500.00",
-                transactionDate: "20260315100130"), on: daemon)
-        try await expectAnswer(
-            200, to: CallbackBodies.failure(checkoutRequestID: "ws_CO_fin_cancel"), on: daemon)
-        try await expectAnswer(
-            200,
-            to: CallbackBodies.success(
+                transactionDate: "20260315100130"),
+            CallbackBodies.failure(checkoutRequestID: "ws_CO_fin_cancel"),
+            CallbackBodies.success(
                 checkoutRequestID: "ws_CO_fin_stranger", receipt: "UC3STRANGE", amount: "99.99",
-                transactionDate: "20260315110000"), on: daemon)
-        try await expectAnswer(
-            200, to: failure(checkoutRequestID: "ws_CO_fin_operator", resultCode: #""SFC_IC0003""#),
-            on: daemon)
-        try await expectAnswer(
-            200, to: failure(checkoutRequestID: "ws_CO_fin_odd", resultCode: "4242"), on: daemon)
+                transactionDate: "20260315110000"),
+            failure(checkoutRequestID: "ws_CO_fin_operator", resultCode: #""SFC_IC0003""#),
+            failure(checkoutRequestID: "ws_CO_fin_odd", resultCode: "4242"),
+        ]
+        for body in answered {
+            try await expectAnswer(200, to: body, on: daemon)
+        }
         // A numeric string is not a ResultCode: the body is rejected.
         let rejected = Data(
             """
