@@ -25,6 +25,45 @@ import Testing
         }
     }
 
+    @Test func functionInAMembersQuerySeesOnlyTheRowsAViewShows() async throws {
+        try await withDaemon { daemon, database in
+            try await FinanceSamples.record(on: daemon, in: database)
+            let user = try FinanceUser(clusterURL: try TestEnvironment.databaseURL())
+            defer { user.drop() }
+
+            // A member may write a function of their own in pg_temp. Were its
+            // condition applied below a view's own filter, it would be shown
+            // rows of the tables that the view leaves out.
+            let finance = try user.connect(to: database)
+            try finance.execute(
+                script: """
+                    CREATE TEMPORARY TABLE seen (view text, value text);
+                    CREATE FUNCTION pg_temp.peek(text, text) RETURNS boolean
+                    LANGUAGE plpgsql COST 0.0000001
+                    AS $$ BEGIN INSERT INTO seen VALUES ($1, $2); RETURN true; END $$;
+                    """)
+            let probes = [
+                ("payment_report", "account_reference"), ("needs_review", "checkout_request_id"),
+                ("failed_attempts", "result_code"), ("daily_collections", "day::text"),
+                ("request_outcomes", "day::text"),
+            ]
+            for (view, column) in probes {
+                try finance.execute(
+                    "SELECT count(*) FROM mpesa.\(view) WHERE pg_temp.peek($1, \(column))",
+                    [.text(view)])
+                let unseen = try finance.execute(
+                    """
+                    SELECT value FROM seen WHERE view = $1
+                    EXCEPT SELECT \(column) FROM mpesa.\(view)
+                    """, [.text(view)]
+                ).rows
+                #expect(unseen.isEmpty, "\(view) let a function see \(unseen)")
+            }
+            let seen = try finance.execute("SELECT count(*) FROM seen").rows
+            #expect(seen != [["0"]])
+        }
+    }
+
     /// Each view gives a member the rows its owner sees, and some rows.
     private func expectEveryViewReadable(
         by finance: BlockingPostgresConnection, sameAs owner: BlockingPostgresConnection

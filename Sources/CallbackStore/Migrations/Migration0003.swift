@@ -5,9 +5,12 @@ extension Migration {
     ///
     /// The views run with their owner's rights, which is what lets the role
     /// read them without any right on the tables; so each view names its
-    /// columns one by one and none shows a body. The role is cluster-wide:
-    /// it is created only when missing, which needs CREATEROLE the first
-    /// time; later migrations, in this database or another, only grant.
+    /// columns one by one and none shows a body. Each is also a security
+    /// barrier, so that a function of the reader's own in a WHERE clause is
+    /// applied only to the rows the view shows, never to the rows it leaves
+    /// out. The role is cluster-wide: it is created only when missing, which
+    /// needs CREATEROLE the first time; later migrations, in this database or
+    /// another, only grant.
     static let financeReporting = Migration(
         version: 3, name: "finance reporting",
         sql: resultCodesSQL + collectionsSQL + attemptsSQL + needsReviewSQL + financeRoleSQL)
@@ -53,7 +56,7 @@ extension Migration {
 
     /// Money received: per Kenyan day, and payment by payment.
     private static let collectionsSQL = """
-        CREATE VIEW mpesa.daily_collections AS
+        CREATE VIEW mpesa.daily_collections WITH (security_barrier) AS
         SELECT (transaction_time AT TIME ZONE 'Africa/Nairobi')::date AS day,
             count(*) AS payments,
             sum(amount) AS amount,
@@ -76,7 +79,7 @@ extension Migration {
         COMMENT ON COLUMN mpesa.daily_collections.flagged_amount IS
             'The total of the flagged ones, in KES.';
 
-        CREATE VIEW mpesa.payment_report AS
+        CREATE VIEW mpesa.payment_report WITH (security_barrier) AS
         SELECT (p.transaction_time AT TIME ZONE 'Africa/Nairobi')::date AS day,
             date_trunc('second', p.transaction_time AT TIME ZONE 'Africa/Nairobi')
                 AS transaction_time_kenya,
@@ -146,7 +149,7 @@ extension Migration {
         COMMENT ON COLUMN mpesa.failed_attempts.requested_amount IS
             'What those pushes asked for, in KES, where the request was recorded.';
 
-        CREATE VIEW mpesa.request_outcomes AS
+        CREATE VIEW mpesa.request_outcomes WITH (security_barrier) AS
         SELECT (created_at AT TIME ZONE 'Africa/Nairobi')::date AS day,
             count(*) AS started,
             count(*) FILTER (WHERE state IN ('accepted', 'paid', 'failed',
@@ -181,39 +184,47 @@ extension Migration {
     /// minutes (the callback comes in about a minute, the reconciler asks
     /// the STK query after a few); one unsettled after an hour means both
     /// have failed for it.
+    ///
+    /// The union sits in a subquery because PostgreSQL flattens a view that
+    /// is a bare UNION ALL into the reader's query, barrier or not.
     private static let needsReviewSQL = """
         CREATE VIEW mpesa.needs_review WITH (security_barrier) AS
-        SELECT 'payment' AS kind, id,
-            (transaction_time AT TIME ZONE 'Africa/Nairobi')::date AS day,
-            date_trunc('second', transaction_time AT TIME ZONE 'Africa/Nairobi') AS time_kenya,
-            checkout_request_id, mpesa_receipt_number, amount, review_reason AS reason
-        FROM mpesa.payments
-        WHERE review_reason IS NOT NULL
-        UNION ALL
-        SELECT 'callback', id, (received_at AT TIME ZONE 'Africa/Nairobi')::date,
-            date_trunc('second', received_at AT TIME ZONE 'Africa/Nairobi'),
-            checkout_request_id, mpesa_receipt_number, amount, review_reason
-        FROM mpesa.callbacks
-        WHERE review_reason IS NOT NULL
-        UNION ALL
-        SELECT 'stk_request', id, (created_at AT TIME ZONE 'Africa/Nairobi')::date,
-            date_trunc('second', created_at AT TIME ZONE 'Africa/Nairobi'),
-            checkout_request_id, NULL, amount,
-            CASE state
-                WHEN 'paid_without_callback' THEN 'the STK query says paid but no callback '
-                    'came: no receipt or payment is recorded'
-                WHEN 'unknown' THEN 'Daraja did not answer the push: whether the payer was '
-                    'prompted is not known'
-                ELSE 'still unsettled an hour after it was started'
-            END
-        FROM mpesa.stk_requests
-        WHERE state IN ('paid_without_callback', 'unknown')
-            OR (state IN ('sending', 'accepted') AND created_at < now() - interval '1 hour')
-        UNION ALL
-        SELECT 'rejected_callback', id, (received_at AT TIME ZONE 'Africa/Nairobi')::date,
-            date_trunc('second', received_at AT TIME ZONE 'Africa/Nairobi'),
-            NULL, NULL, NULL, 'callback body rejected (' || kind || '): ' || reason
-        FROM mpesa.rejected_callbacks;
+        SELECT kind, id, day, time_kenya, checkout_request_id, mpesa_receipt_number, amount,
+            reason
+        FROM (
+            SELECT 'payment' AS kind, id,
+                (transaction_time AT TIME ZONE 'Africa/Nairobi')::date AS day,
+                date_trunc('second', transaction_time AT TIME ZONE 'Africa/Nairobi')
+                    AS time_kenya,
+                checkout_request_id, mpesa_receipt_number, amount, review_reason AS reason
+            FROM mpesa.payments
+            WHERE review_reason IS NOT NULL
+            UNION ALL
+            SELECT 'callback', id, (received_at AT TIME ZONE 'Africa/Nairobi')::date,
+                date_trunc('second', received_at AT TIME ZONE 'Africa/Nairobi'),
+                checkout_request_id, mpesa_receipt_number, amount, review_reason
+            FROM mpesa.callbacks
+            WHERE review_reason IS NOT NULL
+            UNION ALL
+            SELECT 'stk_request', id, (created_at AT TIME ZONE 'Africa/Nairobi')::date,
+                date_trunc('second', created_at AT TIME ZONE 'Africa/Nairobi'),
+                checkout_request_id, NULL, amount,
+                CASE state
+                    WHEN 'paid_without_callback' THEN 'the STK query says paid but no callback '
+                        'came: no receipt or payment is recorded'
+                    WHEN 'unknown' THEN 'Daraja did not answer the push: whether the payer was '
+                        'prompted is not known'
+                    ELSE 'still unsettled an hour after it was started'
+                END
+            FROM mpesa.stk_requests
+            WHERE state IN ('paid_without_callback', 'unknown')
+                OR (state IN ('sending', 'accepted') AND created_at < now() - interval '1 hour')
+            UNION ALL
+            SELECT 'rejected_callback', id, (received_at AT TIME ZONE 'Africa/Nairobi')::date,
+                date_trunc('second', received_at AT TIME ZONE 'Africa/Nairobi'),
+                NULL, NULL, NULL, 'callback body rejected (' || kind || '): ' || reason
+            FROM mpesa.rejected_callbacks
+        ) AS items;
         COMMENT ON VIEW mpesa.needs_review IS
             'Everything a person should look at, with the reason: flagged payments, callbacks '
             'that reuse a receipt, STK requests paid without a callback, of unknown outcome or '
