@@ -67,7 +67,9 @@ let package = Package(
         .testTarget(name: "CallbackStoreTests", dependencies: ["CallbackStore", "MpesaCore"]),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["MpesaCore", "PostgresClient", "EventHTTP", "ServiceKit"]
+            dependencies: [
+                "MpesaCore", "PostgresClient", "EventHTTP", "ServiceKit", "CallbackStore",
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]
