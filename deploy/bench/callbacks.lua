@@ -1,15 +1,16 @@
 -- wrk script for deploy/bench/run: POSTs realistic, unique STK callbacks.
 -- About 70% are successes with full metadata and 30% cancellations. Each
 -- wrk thread numbers its own requests, so checkout request ids and receipt
--- numbers never repeat within a run; BENCH_RUN (4 characters) keeps runs
--- apart. The callback path, token included, comes from BENCH_PATH.
+-- numbers never repeat within a run; BENCH_RUN (4 letters or digits) keeps
+-- runs apart. The callback path, token included, comes from BENCH_PATH.
 
 local run = os.getenv("BENCH_RUN") or "B000"
 local path = os.getenv("BENCH_PATH")
 local threads = {}
 local counter = 0
-local thread_id = 0
 
+-- Runs in the main state; thread:set defines the global thread_id in each
+-- thread's own state (a local of the same name would hide it).
 function setup(thread)
     thread:set("thread_id", #threads + 1)
     table.insert(threads, thread)
@@ -31,7 +32,9 @@ local headers = { ["Content-Type"] = "application/json;charset=UTF-8" }
 
 function request()
     counter = counter + 1
-    local n = thread_id * 100000000 + counter
+    -- Unique per thread and run: receipts are B, the run and n in base 36,
+    -- exactly 10 characters while n < 36^5 (ten million per thread).
+    local n = thread_id * 10000000 + counter
     local checkout = "ws_CO_" .. run .. "_" .. n
     local body
     if counter % 10 < 7 then
