@@ -15,13 +15,16 @@ final class CallbackEndpoint {
 
     private let recorder: CallbackRecorder
     private let logger: Logger
+    private let metrics: DaemonMetrics
     private var callbackToken: Secret
     private var requestIDs = RequestIDs()
 
-    init(recorder: CallbackRecorder, callbackToken: Secret, logger: Logger) {
+    init(recorder: CallbackRecorder, callbackToken: Secret, logger: Logger, metrics: DaemonMetrics)
+    {
         self.recorder = recorder
         self.callbackToken = callbackToken
         self.logger = logger
+        self.metrics = metrics
     }
 
     /// Replaces the token, for a reload.
@@ -79,6 +82,7 @@ final class CallbackEndpoint {
         result: Result<CallbackRecorder.Recorded, CallbackRecorder.Failure>
     ) {
         let elapsed = FixedDecimal.milliseconds(.now - request.receivedAt)
+        metrics.callbackAnswered(delivery.verdict, result)
         switch (delivery.verdict, result) {
         case (.accepted(let callback), .success(let recorded)):
             logger.info(

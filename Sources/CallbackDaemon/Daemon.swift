@@ -9,11 +9,13 @@ import ServiceKit
 /// listeners, one PostgreSQL connection with group commit, and the signal
 /// handling that stops it gracefully.
 ///
-/// Start-up order: bind both listeners (a failure is fatal), install signal
-/// handlers, apply migrations on a side thread, then connect. Stop order on
-/// SIGTERM or SIGINT: close the listeners, let requests in flight finish (up
-/// to the grace period), close the database connection, return. A second
-/// signal exits at once.
+/// Start-up order: open both listeners on the sockets systemd passed or by
+/// binding (a failure is fatal), install signal handlers, start the watchdog,
+/// apply migrations on a side thread, then connect; systemd hears `READY=1`
+/// once callbacks can be made durable. Stop order on SIGTERM or SIGINT: tell
+/// systemd, close the listeners, let requests in flight finish (up to the
+/// grace period), close the database connection, return. A second signal
+/// exits at once. SIGHUP reloads what can change without a restart.
 ///
 /// Ownership: owns the loop and everything on it. Thread rules: `run()` is
 /// called once, on the thread that becomes the loop thread.
@@ -24,6 +26,9 @@ public final class Daemon {
     private let database: PostgresConnection
     private let recorder: CallbackRecorder
     private let migrations: SchemaMigrationRunner
+    private let metrics = DaemonMetrics()
+    private let supervision: SystemdSupervision
+    private let reloader: ConfigurationReloader
     private var callbackEndpoint: CallbackEndpoint?
     private var adminRouter: AdminRouter?
     private var publicServer: HTTPServer?
@@ -49,6 +54,8 @@ public final class Daemon {
                 maximumBatchSize: configuration.maximumBatchSize,
                 deadline: configuration.commitDeadline))
         migrations = SchemaMigrationRunner(databaseURL: configuration.databaseURL, logger: logger)
+        supervision = SystemdSupervision(loop: loop, logger: logger)
+        reloader = ConfigurationReloader(current: configuration, loop: loop, logger: logger)
     }
 
     /// Runs until stopped by a signal.
@@ -56,15 +63,21 @@ public final class Daemon {
     /// - Returns: the process exit code.
     public func run() -> ExitCode {
         do {
-            try startListeners()
+            try startListeners(ListenerSockets.takePassedSockets())
             try installSignalHandlers()
+            try supervision.startWatchdog()
         } catch {
-            logger.critical("cannot start", [.error: error])
+            logger.critical("cannot start", [.error: "\(error)"])
             return .failure
         }
         database.onStateChange = { [unowned self] state, error in
             databaseStateChanged(state, error)
         }
+        recorder.onBatchCommitted = { [metrics] size, duration in
+            metrics.batchCommitted(size: size, after: duration)
+        }
+        metrics.databaseStateChanged(to: database.state)
+        supervision.durabilityChanged(canMakeCallbacksDurable)
         if configuration.migratesOnStart {
             migrations.start { [loop, database] in
                 loop.execute { database.start() }
@@ -77,9 +90,10 @@ public final class Daemon {
         return exitCode
     }
 
-    private func startListeners() throws(EventError) {
+    private func startListeners(_ sockets: ListenerSockets) throws(EventError) {
         let endpoint = CallbackEndpoint(
-            recorder: recorder, callbackToken: configuration.callbackToken, logger: logger)
+            recorder: recorder, callbackToken: configuration.callbackToken, logger: logger,
+            metrics: metrics)
         let publicServer = try HTTPServer(
             loop: loop,
             limits: HTTPServer.Limits(
@@ -87,7 +101,7 @@ public final class Daemon {
         ) { request in
             endpoint.handle(request)
         }
-        publicServer.onLibraryResponse = { [logger] status in
+        metrics.observe(publicServer, as: .public) { [logger] status in
             logger.warning(
                 "request answered by the HTTP layer",
                 [
@@ -95,9 +109,8 @@ public final class Daemon {
                     .reason: status == 413 ? "body over the 64 KiB limit" : "malformed request",
                 ])
         }
-        let publicAddress = try publicServer.bind(
-            host: configuration.listen.host, port: configuration.listen.port)
-        logger.notice("listening", [.listener: "public", .address: publicAddress])
+        try sockets.open(
+            publicServer, for: .public, otherwise: configuration.listen, logger: logger)
 
         let router = AdminRouter(adminToken: configuration.adminToken, logger: logger)
         HealthRoutes.register(on: router) { [unowned self] in
@@ -110,9 +123,14 @@ public final class Daemon {
         ) { request in
             router.handle(request)
         }
-        let adminAddress = try adminServer.bind(
-            host: configuration.adminListen.host, port: configuration.adminListen.port)
-        logger.notice("listening", [.listener: "admin", .address: adminAddress])
+        metrics.observe(adminServer, as: .admin)
+        metrics.registerRoute(on: router) { [unowned self] in
+            metrics.setRequestsInFlight(self.publicServer?.inFlight ?? 0, on: .public)
+            metrics.setRequestsInFlight(self.adminServer?.inFlight ?? 0, on: .admin)
+        }
+        try sockets.open(
+            adminServer, for: .admin, otherwise: configuration.adminListen, logger: logger)
+        watchReloadableSettings(endpoint: endpoint, router: router)
 
         callbackEndpoint = endpoint
         adminRouter = router
@@ -133,7 +151,15 @@ public final class Daemon {
             })
     }
 
+    /// Whether a callback arriving now could be made durable.
+    // The spool makes this true without the database as well: add it here.
+    private var canMakeCallbacksDurable: Bool { recorder.isAvailable }
+
     private func databaseStateChanged(_ state: PostgresConnection.State, _ error: PostgresError?) {
+        metrics.databaseStateChanged(to: state)
+        if !isStopping {
+            supervision.durabilityChanged(canMakeCallbacksDurable)
+        }
         switch state {
         case .ready:
             logger.notice("database connection ready")
@@ -156,6 +182,7 @@ public final class Daemon {
             exit(ExitCode.failure.rawValue)
         }
         isStopping = true
+        supervision.stopping(requestsInFlight: requestsInFlight)
         migrations.cancel()
         publicServer?.stopAccepting()
         adminServer?.stopAccepting()
@@ -189,7 +216,27 @@ public final class Daemon {
         loop.stop()
     }
 
+    // MARK: Reloading
+
+    private func watchReloadableSettings(endpoint: CallbackEndpoint, router: AdminRouter) {
+        reloader.onChange(of: "MPESA_LOG_LEVEL", \.logLevel, differs: !=) { [logger] level in
+            logger.setLevel(level)
+        }
+        reloader.onChange(
+            of: "MPESA_CALLBACK_TOKEN", \.callbackToken,
+            differs: { ConfigurationReloader.secretsDiffer($0, $1) }, apply: endpoint.updateToken)
+        reloader.onChange(
+            of: "MPESA_ADMIN_TOKEN", \.adminToken, differs: ConfigurationReloader.secretsDiffer,
+            apply: router.updateToken)
+        reloader.onStart = { [supervision] in supervision.reloadStarted() }
+        reloader.onFinish = { [supervision, metrics] applied in
+            metrics.reloadFinished(applied: applied)
+            supervision.reloadFinished()
+        }
+    }
+
     private func reload() {
-        logger.notice("reload requested; nothing to reload yet")
+        guard !isStopping else { return }
+        reloader.reload()
     }
 }
