@@ -136,17 +136,17 @@ final class ConfigurationReloader: @unchecked Sendable {
 
     private func apply(_ configuration: DaemonConfiguration) {
         let changed = settings.filter { $0.hasChanged(current, configuration) }
-        var applied: [String] = []
-        for setting in changed {
-            guard let apply = setting.apply else {
-                logger.warning(
-                    "setting changed; it takes effect at the next restart",
-                    [.setting: setting.name])
-                continue
-            }
-            apply(&current, configuration)
-            applied.append(setting.name)
+        for setting in changed where setting.apply == nil {
+            logger.warning(
+                "setting changed; it takes effect at the next restart", [.setting: setting.name])
         }
-        logger.notice("configuration reloaded", [.changed: applied.joined(separator: ",")])
+        let applied = changed.filter { $0.apply != nil }
+        // Logged before applying: a log level raised by this reload would
+        // otherwise hide the line that reports it.
+        logger.notice(
+            "configuration reloaded", [.changed: applied.map(\.name).joined(separator: ",")])
+        for setting in applied {
+            setting.apply?(&current, configuration)
+        }
     }
 }

@@ -35,6 +35,7 @@ public final class Daemon {
     private var adminServer: HTTPServer?
     private var signalEvents: [LoopEvent] = []
     private var graceTimer: LoopEvent?
+    private var finalTurn: LoopEvent?
     private var isStopping = false
     private var exitCode = ExitCode.success
 
@@ -87,6 +88,7 @@ public final class Daemon {
         }
         logger.notice("started", [.version: ServiceVersion.current])
         loop.run()
+        releaseLoopObjects()
         return exitCode
     }
 
@@ -209,11 +211,18 @@ public final class Daemon {
     }
 
     private func finish() {
+        guard finalTurn == nil else { return }
         graceTimer = nil
         database.onStateChange = nil
         database.close()
         logger.notice("stopped")
-        loop.stop()
+        // The last replies were only queued on their connections: one more
+        // turn of the loop writes them out (I/O runs before timers in a
+        // turn), and then the loop stops.
+        finalTurn = try? LoopEvent.timer(on: loop, after: .zero) { [loop] in loop.stop() }
+        if finalTurn == nil {
+            loop.stop()
+        }
     }
 
     // MARK: Reloading
@@ -238,5 +247,25 @@ public final class Daemon {
     private func reload() {
         guard !isStopping else { return }
         reloader.reload()
+    }
+
+    // MARK: Teardown
+
+    /// Frees what is built on the loop while the loop still exists: their
+    /// `deinit`s reach into its `event_base`, and the order in which stored
+    /// properties are released is not one to rely on.
+    private func releaseLoopObjects() {
+        signalEvents.removeAll()
+        graceTimer = nil
+        finalTurn = nil
+        supervision.stopWatchdog()
+        // A server still holding requests frees them with it; after a stop
+        // that timed out, the process exits with them instead.
+        if requestsInFlight == 0 {
+            callbackEndpoint = nil
+            adminRouter = nil
+            publicServer = nil
+            adminServer = nil
+        }
     }
 }

@@ -37,7 +37,12 @@ final class SystemdSupervision {
             [unowned self] in
             send { try notifier.watchdog() }
         }
-        logger.notice("watchdog started", [.intervalMS: interval / .milliseconds(1)])
+        logger.notice("watchdog started", [.intervalMS: Int(interval / .milliseconds(1))])
+    }
+
+    /// Stops the pings, before the loop is freed.
+    func stopWatchdog() {
+        watchdogTimer = nil
     }
 
     /// Reports whether callbacks can be made durable: the first time they
