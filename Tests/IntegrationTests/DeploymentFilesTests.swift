@@ -24,6 +24,7 @@ import Testing
             ("/usr/local/share/mpesa-callbackd/roles.sql", 0o644),
             ("/usr/local/share/mpesa-callbackd/nginx-site.conf", 0o644),
             ("/usr/local/share/mpesa-callbackd/credentials-in-place.conf", 0o644),
+            ("/usr/local/share/mpesa-callbackd/prometheus-rules.yml", 0o644),
             ("/etc/default/mpesa-callbackd", 0o644),
             ("/etc/mpesa-callbackd/credentials", 0o750),
             ("/etc/mpesa-callbackd/credentials/MPESA_DATABASE_URL", 0o600),
@@ -86,6 +87,14 @@ import Testing
             #expect(level != nil, "\(result.output)")
             #expect((level ?? 10) <= 2.0, "\(unit): \(level ?? -1)")
         }
+    }
+
+    @Test func theAlertingRulesPassPromtool() throws {
+        let rules = TestEnvironment.repositoryRoot
+            .appendingPathComponent("deploy/prometheus/mpesa-callbackd.rules.yml")
+        let result = try ChildProcess.run("/usr/bin/promtool", ["check", "rules", rules.path])
+        #expect(result.status == 0, "\(result.output)\(result.errors)")
+        #expect(result.output.contains("SUCCESS"))
     }
 
     /// Runs `deploy/install` with the programs of this build into

@@ -50,10 +50,37 @@ import Testing
             #expect(samples[#"mpesa_http_requests_in_flight{listener="admin"}"#] == 1)
             #expect(samples.keys.contains { $0.hasPrefix("mpesa_build_info{version=") })
 
+            // Every metric the alerting rules use is one the daemon declares.
+            let rules = try String(
+                contentsOf: TestEnvironment.repositoryRoot
+                    .appendingPathComponent("deploy/prometheus/mpesa-callbackd.rules.yml"),
+                encoding: .utf8)
+            for name in Self.metricNames(in: rules) {
+                let family = name.hasSuffix("_bucket") ? String(name.dropLast(7)) : name
+                #expect(response.text.contains("# TYPE \(family) "), "\(name) in the rules")
+            }
+
             let check = try ChildProcess.run(
                 "/usr/bin/promtool", ["check", "metrics"], input: response.text)
             #expect(check.status == 0, "\(check.output)\(check.errors)")
         }
+    }
+
+    /// The `mpesa_…` names in a text, such as an alerting rule's expressions.
+    private static func metricNames(in text: String) -> Set<String> {
+        var names: Set<String> = []
+        var current = ""
+        for character in text + " " {
+            if character.isLetter || character.isNumber || character == "_" {
+                current.append(character)
+                continue
+            }
+            if current.hasPrefix("mpesa_") {
+                names.insert(current)
+            }
+            current = ""
+        }
+        return names
     }
 
     /// Each sample line's value, by its name and labels as written.
