@@ -19,8 +19,9 @@ final class CallbackEndpoint {
     private var callbackToken: Secret
     private var requestIDs = RequestIDs()
 
-    init(recorder: CallbackRecorder, callbackToken: Secret, logger: Logger, metrics: DaemonMetrics)
-    {
+    init(
+        recorder: CallbackRecorder, callbackToken: Secret, logger: Logger, metrics: DaemonMetrics
+    ) {
         self.recorder = recorder
         self.callbackToken = callbackToken
         self.logger = logger

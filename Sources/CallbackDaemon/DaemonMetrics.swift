@@ -16,12 +16,6 @@ import ServiceKit
 ///
 /// Thread rules: any thread; every child is an atomic.
 final class DaemonMetrics: Sendable {
-    /// The listener an HTTP answer went out on.
-    enum Listener: String, Sendable, CaseIterable {
-        case `public`
-        case admin
-    }
-
     /// The state a push entered, as in `mpesa.stk_requests.state`.
     enum PushState: String, Sendable {
         case sending

@@ -29,7 +29,7 @@ struct ListenerSockets {
     }
 
     /// Descriptors passed for each listener, in the order systemd gave them.
-    private(set) var passed: [DaemonMetrics.Listener: [Int32]] = [:]
+    private(set) var passed: [Listener: [Int32]] = [:]
 
     /// Takes over the sockets passed to this process; none when it was not
     /// socket-activated. Call once, before any other thread starts.
@@ -42,7 +42,7 @@ struct ListenerSockets {
         }
         var result = ListenerSockets()
         for socket in sockets {
-            guard let listener = socket.name.flatMap(DaemonMetrics.Listener.init(rawValue:))
+            guard let listener = socket.name.flatMap(Listener.init(rawValue:))
             else {
                 throw .unknownName(fd: socket.fd, name: socket.name)
             }
@@ -54,7 +54,7 @@ struct ListenerSockets {
     /// Makes `server` listen for `listener`: on the sockets passed for it,
     /// or else on `address`. Logs each address it listens on.
     func open(
-        _ server: HTTPServer, for listener: DaemonMetrics.Listener,
+        _ server: HTTPServer, for listener: Listener,
         otherwise address: SocketAddressSpec,
         logger: Logger
     ) throws(EventError) {
