@@ -15,13 +15,17 @@ final class CallbackEndpoint {
 
     private let recorder: DurableRecorder
     private let logger: Logger
+    private let metrics: DaemonMetrics
     private var callbackToken: Secret
     private var requestIDs = RequestIDs()
 
-    init(recorder: DurableRecorder, callbackToken: Secret, logger: Logger) {
+    init(
+        recorder: DurableRecorder, callbackToken: Secret, logger: Logger, metrics: DaemonMetrics
+    ) {
         self.recorder = recorder
         self.callbackToken = callbackToken
         self.logger = logger
+        self.metrics = metrics
     }
 
     /// Replaces the token, for a reload.
@@ -79,6 +83,7 @@ final class CallbackEndpoint {
         outcome: DurableRecorder.Outcome
     ) {
         let elapsed = FixedDecimal.milliseconds(.now - request.receivedAt)
+        metrics.callbackAnswered(delivery.verdict, outcome)
         switch (delivery.verdict, outcome) {
         case (.accepted(let callback), .committed(let recorded)):
             logger.info(

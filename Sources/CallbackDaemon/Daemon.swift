@@ -9,11 +9,13 @@ import ServiceKit
 /// listeners, one PostgreSQL connection with group commit, and the signal
 /// handling that stops it gracefully.
 ///
-/// Start-up order: bind both listeners (a failure is fatal), install signal
-/// handlers, apply migrations on a side thread, then connect. Stop order on
-/// SIGTERM or SIGINT: close the listeners, let requests in flight finish (up
-/// to the grace period), close the database connection, return. A second
-/// signal exits at once.
+/// Start-up order: open both listeners on the sockets systemd passed or by
+/// binding (a failure is fatal), install signal handlers, start the watchdog,
+/// apply migrations on a side thread, then connect; systemd hears `READY=1`
+/// once callbacks can be made durable. Stop order on SIGTERM or SIGINT: tell
+/// systemd, close the listeners, let requests in flight finish (up to the
+/// grace period), close the database connection, return. A second signal
+/// exits at once. SIGHUP reloads what can change without a restart.
 ///
 /// Ownership: owns the loop and everything on it. Thread rules: `run()` is
 /// called once, on the thread that becomes the loop thread.
@@ -29,12 +31,16 @@ public final class Daemon {
     private var durable: DurableRecorder?
     private var drainTimer: LoopEvent?
     private let migrations: SchemaMigrationRunner
+    private let metrics = DaemonMetrics()
+    private let supervision: SystemdSupervision
+    private let reloader: ConfigurationReloader
     private var callbackEndpoint: CallbackEndpoint?
     private var adminRouter: AdminRouter?
     private var publicServer: HTTPServer?
     private var adminServer: HTTPServer?
     private var signalEvents: [LoopEvent] = []
     private var graceTimer: LoopEvent?
+    private var finalTurn: LoopEvent?
     private var isStopping = false
     private var exitCode = ExitCode.success
 
@@ -59,6 +65,8 @@ public final class Daemon {
                 maximumBatchSize: configuration.maximumBatchSize,
                 deadline: configuration.commitDeadline))
         migrations = SchemaMigrationRunner(databaseURL: configuration.databaseURL, logger: logger)
+        supervision = SystemdSupervision(loop: loop, logger: logger)
+        reloader = ConfigurationReloader(current: configuration, loop: loop, logger: logger)
     }
 
     /// Runs until stopped by a signal.
@@ -68,8 +76,9 @@ public final class Daemon {
         do {
             let spool = try openSpool()
             durable = DurableRecorder(loop: loop, recorder: recorder, spool: spool, logger: logger)
-            try startListeners()
+            try startListeners(ListenerSockets.takePassedSockets())
             try installSignalHandlers()
+            try supervision.startWatchdog()
         } catch {
             logger.critical("cannot start", [.error: "\(error)"])
             return .failure
@@ -79,10 +88,20 @@ public final class Daemon {
         drainTimer = try? LoopEvent.timer(on: loop, after: .seconds(5), repeats: true) {
             [unowned self] in
             durable?.drainIfPossible()
+            refreshDurability()
+        }
+        durable?.onDrained = { [unowned self] count in
+            metrics.spoolDrained(count)
+            refreshDurability()
         }
         database.onStateChange = { [unowned self] state, error in
             databaseStateChanged(state, error)
         }
+        recorder.onBatchCommitted = { [metrics] size, duration in
+            metrics.batchCommitted(size: size, after: duration)
+        }
+        metrics.databaseStateChanged(to: database.state)
+        refreshDurability()
         if configuration.migratesOnStart {
             migrations.start { [loop, database, readDatabase] in
                 loop.execute {
@@ -96,6 +115,7 @@ public final class Daemon {
         }
         logger.notice("started", [.version: ServiceVersion.current])
         loop.run()
+        releaseLoopObjects()
         return exitCode
     }
 
@@ -110,10 +130,11 @@ public final class Daemon {
         return spool
     }
 
-    private func startListeners() throws(EventError) {
+    private func startListeners(_ sockets: ListenerSockets) throws(EventError) {
         guard let durable else { preconditionFailure("the spool is opened before the listeners") }
         let endpoint = CallbackEndpoint(
-            recorder: durable, callbackToken: configuration.callbackToken, logger: logger)
+            recorder: durable, callbackToken: configuration.callbackToken, logger: logger,
+            metrics: metrics)
         let publicServer = try HTTPServer(
             loop: loop,
             limits: HTTPServer.Limits(
@@ -121,7 +142,7 @@ public final class Daemon {
         ) { request in
             endpoint.handle(request)
         }
-        publicServer.onLibraryResponse = { [logger] status in
+        metrics.observe(publicServer, as: .public) { [logger] status in
             logger.warning(
                 "request answered by the HTTP layer",
                 [
@@ -129,9 +150,8 @@ public final class Daemon {
                     .reason: status == 413 ? "body over the 64 KiB limit" : "malformed request",
                 ])
         }
-        let publicAddress = try publicServer.bind(
-            host: configuration.listen.host, port: configuration.listen.port)
-        logger.notice("listening", [.listener: "public", .address: publicAddress])
+        try sockets.open(
+            publicServer, for: .public, otherwise: configuration.listen, logger: logger)
 
         let router = AdminRouter(adminToken: configuration.adminToken, logger: logger)
         HealthRoutes.register(on: router) { [unowned self] in
@@ -145,9 +165,15 @@ public final class Daemon {
         ) { request in
             router.handle(request)
         }
-        let adminAddress = try adminServer.bind(
-            host: configuration.adminListen.host, port: configuration.adminListen.port)
-        logger.notice("listening", [.listener: "admin", .address: adminAddress])
+        metrics.observe(adminServer, as: .admin)
+        metrics.registerRoute(on: router) { [unowned self] in
+            metrics.spoolDepthChanged(to: durable.spoolDepth)
+            metrics.setRequestsInFlight(self.publicServer?.inFlight ?? 0, on: .public)
+            metrics.setRequestsInFlight(self.adminServer?.inFlight ?? 0, on: .admin)
+        }
+        try sockets.open(
+            adminServer, for: .admin, otherwise: configuration.adminListen, logger: logger)
+        watchReloadableSettings(endpoint: endpoint, router: router)
 
         callbackEndpoint = endpoint
         adminRouter = router
@@ -168,7 +194,27 @@ public final class Daemon {
             })
     }
 
+    /// Where a callback arriving now would be made durable.
+    private var durability: SystemdSupervision.Durability {
+        guard let durable else { return .none }
+        if recorder.isAvailable { return .database }
+        return durable.canMakeDurable ? .spool : .none
+    }
+
+    /// Reports the spool's depth and where callbacks can be made durable;
+    /// run when the database connection changes, after a drain and on a
+    /// timer.
+    private func refreshDurability() {
+        let depth = durable?.spoolDepth ?? 0
+        metrics.spoolDepthChanged(to: depth)
+        if !isStopping {
+            supervision.durabilityChanged(durability, spoolDepth: depth)
+        }
+    }
+
     private func databaseStateChanged(_ state: PostgresConnection.State, _ error: PostgresError?) {
+        metrics.databaseStateChanged(to: state)
+        refreshDurability()
         switch state {
         case .ready:
             logger.notice("database connection ready")
@@ -192,6 +238,7 @@ public final class Daemon {
             exit(ExitCode.failure.rawValue)
         }
         isStopping = true
+        supervision.stopping(requestsInFlight: requestsInFlight)
         migrations.cancel()
         publicServer?.stopAccepting()
         adminServer?.stopAccepting()
@@ -218,15 +265,62 @@ public final class Daemon {
     }
 
     private func finish() {
+        guard finalTurn == nil else { return }
         graceTimer = nil
         database.onStateChange = nil
         database.close()
         readDatabase.close()
         logger.notice("stopped")
-        loop.stop()
+        // The last replies were only queued on their connections: one more
+        // turn of the loop writes them out (I/O runs before timers in a
+        // turn), and then the loop stops.
+        finalTurn = try? LoopEvent.timer(on: loop, after: .zero) { [loop] in loop.stop() }
+        if finalTurn == nil {
+            loop.stop()
+        }
+    }
+
+    // MARK: Reloading
+
+    private func watchReloadableSettings(endpoint: CallbackEndpoint, router: AdminRouter) {
+        reloader.onChange(of: "MPESA_LOG_LEVEL", \.logLevel, differs: !=) { [logger] level in
+            logger.setLevel(level)
+        }
+        reloader.onChange(
+            of: "MPESA_CALLBACK_TOKEN", \.callbackToken,
+            differs: { ConfigurationReloader.secretsDiffer($0, $1) }, apply: endpoint.updateToken)
+        reloader.onChange(
+            of: "MPESA_ADMIN_TOKEN", \.adminToken, differs: ConfigurationReloader.secretsDiffer,
+            apply: router.updateToken)
+        reloader.onStart = { [supervision] in supervision.reloadStarted() }
+        reloader.onFinish = { [supervision, metrics] applied in
+            metrics.reloadFinished(applied: applied)
+            supervision.reloadFinished()
+        }
     }
 
     private func reload() {
-        logger.notice("reload requested; nothing to reload yet")
+        guard !isStopping else { return }
+        reloader.reload()
+    }
+
+    // MARK: Teardown
+
+    /// Frees what is built on the loop while the loop still exists: their
+    /// `deinit`s reach into its `event_base`, and the order in which stored
+    /// properties are released is not one to rely on.
+    private func releaseLoopObjects() {
+        signalEvents.removeAll()
+        graceTimer = nil
+        finalTurn = nil
+        supervision.stopWatchdog()
+        // A server still holding requests frees them with it; after a stop
+        // that timed out, the process exits with them instead.
+        if requestsInFlight == 0 {
+            callbackEndpoint = nil
+            adminRouter = nil
+            publicServer = nil
+            adminServer = nil
+        }
     }
 }

@@ -4,7 +4,8 @@ import ServiceKit
 ///
 /// Built by `init(source:)`, which records every problem in the source;
 /// the caller then calls `source.finish()` to get them all in one error.
-/// The value never changes after start-up except through `reloaded(from:)`.
+/// The value never changes after start-up; on SIGHUP `ConfigurationReloader`
+/// reads a fresh one and applies the settings that may change one by one.
 public struct DaemonConfiguration: Sendable {
     /// libpq connection string; may hold a password, so it is a secret.
     public var databaseURL: Secret

@@ -17,4 +17,10 @@ extension LogField {
     static let directory = LogField("directory")
     /// Migrations applied by this start.
     static let applied = LogField("applied")
+    /// The settings a reload changed, comma-separated names, never values.
+    static let changed = LogField("changed")
+    /// Where a listening socket came from: `passed` by systemd, or `bound`.
+    static let socket = LogField("socket")
+    /// An interval, in milliseconds.
+    static let intervalMS = LogField("interval_ms")
 }

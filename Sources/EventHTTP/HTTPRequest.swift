@@ -97,7 +97,7 @@ public final class HTTPRequest {
                 _ = evbuffer_add(buffer, bytes.baseAddress, bytes.count)
             }
         }
-        server.send(request, status: status)
+        server.send(request, status: status, receivedAt: receivedAt)
     }
 
     /// Sends a short JSON or text answer given as a string.

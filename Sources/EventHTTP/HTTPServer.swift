@@ -50,6 +50,9 @@ public final class HTTPServer {
     /// without a handler: 413 for a body over the limit, 400 for a request
     /// it could not parse.
     public var onLibraryResponse: ((Int) -> Void)?
+    /// Called after each answer a handler sent, with its status and the
+    /// time since the request reached the handler; for metrics.
+    public var onResponse: ((HTTPStatus, Duration) -> Void)?
 
     /// Creates a server on `loop` that passes requests to `handler`.
     ///
@@ -135,10 +138,11 @@ public final class HTTPServer {
         handler(HTTPRequest(request, server: self))
     }
 
-    func send(_ request: OpaquePointer, status: HTTPStatus) {
+    func send(_ request: OpaquePointer, status: HTTPStatus, receivedAt: ContinuousClock.Instant) {
         isSendingOwnReply = true
         evhttp_send_reply(request, Int32(status.code), status.reason, nil)
         isSendingOwnReply = false
+        onResponse?(status, .now - receivedAt)
         inFlight -= 1
         if inFlight == 0, let onIdle {
             onIdle()

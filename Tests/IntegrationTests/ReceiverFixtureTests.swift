@@ -53,7 +53,7 @@ import Testing
         let before = try counts(database)
         let response =
             entry.expect == "too_large"
-            ? try await sendHeadOnly(of: body, to: daemon)
+            ? try await daemon.postHeadOnly(announcing: body.count)
             : try await HTTPClient.shared.post(daemon.callbackURL, body)
         let after = try counts(database)
         let added = (
@@ -97,26 +97,6 @@ import Testing
         return try database.count(
             "mpesa.payments", where: "checkout_request_id = $1 OR mpesa_receipt_number = $2",
             [.text(callback.checkoutRequestID), .text(payment.receiptNumber)]) == 0
-    }
-
-    /// Sends the request head announcing `body`'s length, but not the body:
-    /// a body over the limit is refused before it is read.
-    private func sendHeadOnly(
-        of body: Data, to daemon: DaemonProcess
-    ) async throws -> HTTPClient.Response {
-        let port = daemon.publicPort
-        let head =
-            "POST /stk/callback/\(DaemonProcess.callbackToken) HTTP/1.1\r\n"
-            + "Host: localhost\r\nContent-Type: application/json\r\n"
-            + "Content-Length: \(body.count)\r\n\r\n"
-        let answer = try await RawHTTPConnection.perform {
-            let connection = try RawHTTPConnection(port: port)
-            connection.write(head)
-            return connection.readResponse()
-        }
-        guard let answer else { throw TestSetupError("no answer to an oversized request") }
-        return HTTPClient.Response(
-            status: answer.status, body: Data(answer.body.utf8), headers: [:])
     }
 
     private func counts(_ database: TestDatabase) throws

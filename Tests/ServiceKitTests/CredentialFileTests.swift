@@ -111,4 +111,27 @@ import Testing
         #expect(error?.problems.count == 1)
         #expect(error?.description.contains("short-callback-token") == false)
     }
+
+    @Test func aSettingThatIsNotSecretMayComeFromAFileToo() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write("warning\n", to: "MPESA_LOG_LEVEL")
+        try directory.write("128\n", to: "MPESA_MAX_BATCH_SIZE")
+        let source = ConfigurationSource(
+            environment: ["CREDENTIALS_DIRECTORY": directory.path, "MPESA_MAX_BATCH_SIZE": "64"])
+
+        #expect(source.enumeration("MPESA_LOG_LEVEL", default: LogLevel.info) == .warning)
+        #expect(source.integer("MPESA_MAX_BATCH_SIZE", default: 256, range: 1...5_000) == 64)
+        #expect(source.problems.isEmpty)
+    }
+
+    @Test func aBadSettingFromAFileIsAProblemNamingTheSetting() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write("loud\n", to: "MPESA_LOG_LEVEL")
+        let source = ConfigurationSource(environment: [:], credentialsDirectory: directory.path)
+
+        #expect(source.enumeration("MPESA_LOG_LEVEL", default: LogLevel.info) == .info)
+        #expect(source.problems.map(\.variable) == ["MPESA_LOG_LEVEL"])
+    }
 }

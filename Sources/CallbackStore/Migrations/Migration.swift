@@ -11,7 +11,7 @@ public struct Migration: Sendable {
     public let sql: String
 
     /// Every migration in the order it is applied.
-    public static let all: [Migration] = [initial, financeReporting, readIndexes]
+    public static let all: [Migration] = [initial, financeReporting, daemonGrants, readIndexes]
 }
 
 /// Applies pending migrations over a blocking connection.

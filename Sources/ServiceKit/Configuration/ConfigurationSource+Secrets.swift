@@ -11,22 +11,8 @@ extension ConfigurationSource {
     /// with a control character or one shorter than `minimumLength` characters is a
     /// problem, and `nil` stands in for it. Problems never quote the value.
     public func secret(_ name: String, minimumLength: Int = 1) -> Secret? {
-        let value: String
-        if let fromEnvironment = text(name) {
-            value = fromEnvironment
-        } else {
-            switch readCredential(name) {
-            case .absent:
-                return nil
-            case .unreadable(let message):
-                recordProblem(name, message)
-                return nil
-            case .contents(let contents):
-                guard !contents.isEmpty else {
-                    return nil
-                }
-                value = contents
-            }
+        guard let value = text(name) else {
+            return nil
         }
 
         // A stray newline in a token would end up in a header or a URL.

@@ -15,7 +15,9 @@ import Foundation
 /// try source.finish()
 /// ```
 ///
-/// An empty variable counts as unset, as `Environment=NAME=` does in a systemd unit.
+/// Each setting may instead be a file of the same name in the credentials directory; a
+/// variable wins over a file. An empty variable counts as unset, as `Environment=NAME=`
+/// does in a systemd unit.
 /// A source is used by one thread while the configuration is read.
 public final class ConfigurationSource {
     /// Where systemd put the credentials from `LoadCredential=`, if anywhere.
@@ -55,12 +57,24 @@ public final class ConfigurationSource {
         }
     }
 
-    /// The variable's text, or `nil` when it is unset or empty.
+    /// The variable's text, else the contents of the credential file of the same name, or
+    /// `nil` when both are unset or empty. A file that cannot be read is a problem.
+    ///
+    /// Every setting, not only secrets, may come from a file: a file can change while the
+    /// process runs, so a reload can pick it up, while the environment cannot.
     func text(_ name: String) -> String? {
-        guard let value = environment[name], !value.isEmpty else {
-            return nil
+        if let value = environment[name], !value.isEmpty {
+            return value
         }
-        return value
+        switch readCredential(name) {
+        case .absent:
+            return nil
+        case .unreadable(let message):
+            recordProblem(name, message)
+            return nil
+        case .contents(let contents):
+            return contents.isEmpty ? nil : contents
+        }
     }
 
     // MARK: - Text

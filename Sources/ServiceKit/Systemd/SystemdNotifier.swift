@@ -114,12 +114,15 @@ public struct SystemdNotifier: Sendable {
         let length = socklen_t(MemoryLayout<sa_family_t>.size + path.count)
 
         let message = Array(state.utf8)
+        // An event loop sends these: a full receive queue fails with EAGAIN
+        // rather than stalling the loop until systemd reads.
+        let flags = Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT)
         let sent = try retryingSystemCall("sendto") {
             withUnsafePointer(to: address) { pointer in
                 pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
                     message.withUnsafeBytes { bytes in
                         sendto(
-                            descriptor, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL),
+                            descriptor, bytes.baseAddress, bytes.count, flags,
                             socketAddress, length)
                     }
                 }

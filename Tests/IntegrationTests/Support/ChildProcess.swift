@@ -12,19 +12,31 @@ final class ChildProcess: @unchecked Sendable {
     private let status = Mutex<Int32?>(nil)
     private let reaped = DispatchSemaphore(value: 0)
 
+    /// A listening socket handed to the child as systemd does, with the
+    /// name a socket unit's `FileDescriptorName=` would give it.
+    typealias PassedSocket = (fd: Int32, name: String)
+
     /// Starts `executable`.
     ///
     /// - Parameters:
+    ///   - standardInput: the descriptor the child reads; nil means `/dev/null`.
     ///   - standardOutput, standardError: descriptors the child writes to;
     ///     nil means `/dev/null`.
+    ///   - passedSockets: sockets placed at descriptors 3, 4, … and announced
+    ///     in `LISTEN_FDS`, `LISTEN_FDNAMES` and `LISTEN_PID`.
     init(
         executable: String, arguments: [String] = [], environment: [String: String],
-        standardOutput: Int32? = nil, standardError: Int32? = nil
+        standardInput: Int32? = nil, standardOutput: Int32? = nil, standardError: Int32? = nil,
+        passedSockets: [PassedSocket] = []
     ) throws {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        if let standardInput {
+            posix_spawn_file_actions_adddup2(&actions, standardInput, 0)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        }
         for (target, source) in [(Int32(1), standardOutput), (Int32(2), standardError)] {
             if let source {
                 posix_spawn_file_actions_adddup2(&actions, source, target)
@@ -45,14 +57,32 @@ final class ChildProcess: @unchecked Sendable {
         posix_spawnattr_setflags(
             &attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
 
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        // dup2 clears close-on-exec on the copy, so each socket survives exec.
+        for (offset, socket) in passedSockets.enumerated() {
+            posix_spawn_file_actions_adddup2(&actions, socket.fd, 3 + Int32(offset))
+        }
+        var program = executable
+        var arguments = arguments
+        var environment = environment
+        if !passedSockets.isEmpty {
+            // LISTEN_PID must be the child's own pid, known only once it
+            // runs: a shell sets it and execs the program in its place.
+            program = "/bin/sh"
+            arguments =
+                ["-c", #"LISTEN_PID=$$; export LISTEN_PID; exec "$0" "$@""#, executable]
+                + arguments
+            environment["LISTEN_FDS"] = String(passedSockets.count)
+            environment["LISTEN_FDNAMES"] = passedSockets.map(\.name).joined(separator: ":")
+        }
+
+        let argv = ([program] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        let result = posix_spawn(&pid, program, &actions, &attributes, argv, envp)
         guard result == 0 else {
             throw TestSetupError("cannot start \(executable): \(String(cString: strerror(result)))")
         }
@@ -99,17 +129,22 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     /// Runs a program to completion and returns its status and output.
+    ///
+    /// - Parameter input: what the program reads on its standard input.
     static func run(
         _ executable: String, _ arguments: [String] = [], environment: [String: String] = [:],
-        timeout: Duration = .seconds(60)
+        input: String = "", passedSockets: [PassedSocket] = [], timeout: Duration = .seconds(60)
     ) throws -> (status: Int32, output: String, errors: String) {
+        let standardInput = try TemporaryFile()
+        standardInput.write(input)
         let output = try TemporaryFile()
         let errors = try TemporaryFile()
         var variables = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
         variables.merge(environment) { $1 }
         let child = try ChildProcess(
             executable: executable, arguments: arguments, environment: variables,
-            standardOutput: output.descriptor, standardError: errors.descriptor)
+            standardInput: standardInput.descriptor, standardOutput: output.descriptor,
+            standardError: errors.descriptor, passedSockets: passedSockets)
         guard let status = child.wait(timeout: timeout) else {
             child.signal(SIGKILL)
             throw TestSetupError("\(executable) did not finish in time")
@@ -132,6 +167,20 @@ final class TemporaryFile {
 
     deinit {
         close(descriptor)
+    }
+
+    /// Writes `text` at the start of the file, leaving the offset where it
+    /// is, so that a child reading the descriptor reads it from the start.
+    func write(_ text: String) {
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let count = bytes[offset...].withUnsafeBytes {
+                pwrite(descriptor, $0.baseAddress, $0.count, off_t(offset))
+            }
+            guard count > 0 else { return }
+            offset += count
+        }
     }
 
     func contents() -> String {

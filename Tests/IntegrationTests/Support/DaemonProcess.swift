@@ -18,8 +18,10 @@ final class DaemonProcess: @unchecked Sendable {
     /// - Parameters:
     ///   - environment: extra or overriding variables.
     ///   - waitForDatabase: also wait until the database connection is ready.
+    ///   - passedSockets: listening sockets handed over as systemd does.
     init(
-        databaseURL: String, environment: [String: String] = [:], waitForDatabase: Bool = true
+        databaseURL: String, environment: [String: String] = [:], waitForDatabase: Bool = true,
+        passedSockets: [ChildProcess.PassedSocket] = []
     ) async throws {
         var variables = [
             "MPESA_DATABASE_URL": databaseURL,
@@ -38,7 +40,7 @@ final class DaemonProcess: @unchecked Sendable {
         defer { close(pipe.write) }
         child = try ChildProcess(
             executable: TestEnvironment.program("mpesa-callbackd").path,
-            environment: variables, standardError: pipe.write)
+            environment: variables, standardError: pipe.write, passedSockets: passedSockets)
         let reader = pipe.read
         let logs = self.logs
         let thread = Thread {
@@ -85,6 +87,30 @@ final class DaemonProcess: @unchecked Sendable {
     /// The callback URL with the right token.
     var callbackURL: URL {
         URL(string: "http://127.0.0.1:\(publicPort)/stk/callback/\(Self.callbackToken)")!
+    }
+
+    /// The callback URL with another token.
+    func callbackURL(token: String) -> URL {
+        publicURL("/stk/callback/\(token)")
+    }
+
+    /// Sends the head of a callback request announcing a body of `length`
+    /// bytes, but not the body: a body over the limit is refused before it
+    /// is read.
+    func postHeadOnly(announcing length: Int) async throws -> HTTPClient.Response {
+        let port = publicPort
+        let head =
+            "POST /stk/callback/\(Self.callbackToken) HTTP/1.1\r\n"
+            + "Host: localhost\r\nContent-Type: application/json\r\n"
+            + "Content-Length: \(length)\r\n\r\n"
+        let answer = try await RawHTTPConnection.perform {
+            let connection = try RawHTTPConnection(port: port)
+            connection.write(head)
+            return connection.readResponse()
+        }
+        guard let answer else { throw TestSetupError("no answer to an oversized request") }
+        return HTTPClient.Response(
+            status: answer.status, body: Data(answer.body.utf8), headers: [:])
     }
 
     /// A URL on the public listener.

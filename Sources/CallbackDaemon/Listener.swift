@@ -1,0 +1,8 @@
+/// One of the daemon's two HTTP listeners, named as in log lines, metric
+/// labels and the socket unit's `FileDescriptorName=`.
+enum Listener: String, Sendable, CaseIterable {
+    /// The callback listener, behind the TLS proxy.
+    case `public`
+    /// Health, readiness, metrics and the `/v1` API.
+    case admin
+}
