@@ -11,7 +11,7 @@ public struct Migration: Sendable {
     public let sql: String
 
     /// Every migration in the order it is applied.
-    public static let all: [Migration] = [initial]
+    public static let all: [Migration] = [initial, senderTokens]
 }
 
 /// Applies pending migrations over a blocking connection.
