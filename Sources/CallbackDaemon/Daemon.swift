@@ -4,10 +4,12 @@ import Glibc
 import MpesaCore
 import PostgresClient
 import ServiceKit
+import StkSender
 
 /// The running daemon: one event loop serving the public and admin
-/// listeners, one PostgreSQL connection with group commit, and the signal
-/// handling that stops it gracefully.
+/// listeners, one PostgreSQL connection with group commit, a second one for
+/// the STK push sender when it is configured, and the signal handling that
+/// stops it gracefully.
 ///
 /// Start-up order: bind both listeners (a failure is fatal), install signal
 /// handlers, apply migrations on a side thread, then connect. Stop order on
@@ -24,6 +26,10 @@ public final class Daemon {
     private let database: PostgresConnection
     private let recorder: CallbackRecorder
     private let migrations: SchemaMigrationRunner
+    /// The sender's own connection, so that pushes never queue behind
+    /// callback batches; nil with the sender.
+    private let senderDatabase: PostgresConnection?
+    private let sender: StkSender?
     private var callbackEndpoint: CallbackEndpoint?
     private var adminRouter: AdminRouter?
     private var publicServer: HTTPServer?
@@ -49,6 +55,21 @@ public final class Daemon {
                 maximumBatchSize: configuration.maximumBatchSize,
                 deadline: configuration.commitDeadline))
         migrations = SchemaMigrationRunner(databaseURL: configuration.databaseURL, logger: logger)
+        if let senderConfiguration = configuration.sender {
+            let connection = PostgresConnection(
+                loop: loop,
+                options: PostgresConnection.Options(
+                    connectionString: configuration.databaseURL.exposedValue,
+                    statements: StkSender.statements))
+            senderDatabase = connection
+            sender = StkSender(
+                configuration: senderConfiguration,
+                database: AsyncPostgresConnection(loop: loop, connection: connection),
+                logger: logger)
+        } else {
+            senderDatabase = nil
+            sender = nil
+        }
     }
 
     /// Runs until stopped by a signal.
@@ -65,14 +86,28 @@ public final class Daemon {
         database.onStateChange = { [unowned self] state, error in
             databaseStateChanged(state, error)
         }
+        senderDatabase?.onStateChange = { [unowned self] state, error in
+            databaseStateChanged(
+                state, error, ready: "sender database connection ready",
+                lost: "sender database connection lost")
+        }
         if configuration.migratesOnStart {
-            migrations.start { [loop, database] in
-                loop.execute { database.start() }
+            migrations.start { [loop, database, senderDatabase] in
+                loop.execute {
+                    database.start()
+                    senderDatabase?.start()
+                }
             }
         } else {
             database.start()
+            senderDatabase?.start()
         }
-        logger.notice("started", [.version: ServiceVersion.current])
+        logger.notice(
+            "started",
+            [
+                .version: ServiceVersion.current,
+                .daraja: configuration.sender?.endpoint.description ?? "off",
+            ])
         loop.run()
         return exitCode
     }
@@ -105,6 +140,7 @@ public final class Daemon {
                 isDatabaseReady: recorder.isAvailable, databaseState: database.state.rawValue,
                 isStopping: isStopping)
         }
+        StkPushRoutes.register(on: router, sender: sender, loop: loop, logger: logger)
         let adminServer = try HTTPServer(
             loop: loop, limits: HTTPServer.Limits(maximumBodyBytes: 65_536)
         ) { request in
@@ -133,13 +169,19 @@ public final class Daemon {
             })
     }
 
-    private func databaseStateChanged(_ state: PostgresConnection.State, _ error: PostgresError?) {
+    /// Logs a connection's changes of state; each connection has its own
+    /// messages, so that a line always says which one changed.
+    private func databaseStateChanged(
+        _ state: PostgresConnection.State, _ error: PostgresError?,
+        ready: StaticString = "database connection ready",
+        lost: StaticString = "database connection lost"
+    ) {
         switch state {
         case .ready:
-            logger.notice("database connection ready")
+            logger.notice(ready)
         case .disconnected:
             logger.warning(
-                "database connection lost",
+                lost,
                 [
                     .error: error.map { "\($0)" } ?? "", .sqlState: error?.sqlState ?? "",
                 ])
@@ -185,6 +227,8 @@ public final class Daemon {
         graceTimer = nil
         database.onStateChange = nil
         database.close()
+        senderDatabase?.onStateChange = nil
+        senderDatabase?.close()
         logger.notice("stopped")
         loop.stop()
     }

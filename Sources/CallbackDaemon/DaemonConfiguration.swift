@@ -1,4 +1,5 @@
 import ServiceKit
+import StkSender
 
 /// Everything the daemon reads from its environment, validated at once.
 ///
@@ -26,6 +27,8 @@ public struct DaemonConfiguration: Sendable {
     public var maximumBatchSize: Int
     /// How long a graceful stop waits for requests in flight.
     public var shutdownGracePeriod: Duration
+    /// The STK push sender's settings; nil when no `DARAJA_*` variable is set.
+    public var sender: SenderConfiguration?
 
     /// Callback tokens and admin tokens must be at least this long.
     public static let minimumTokenLength = 32
@@ -48,6 +51,7 @@ public struct DaemonConfiguration: Sendable {
         maximumBatchSize = source.integer("MPESA_MAX_BATCH_SIZE", default: 256, range: 1...5_000)
         shutdownGracePeriod = source.duration(
             "MPESA_SHUTDOWN_GRACE", default: .seconds(10), range: .zero ... .seconds(300))
+        sender = SenderConfiguration.optional(from: source)
         if listen == adminListen && listen.port != 0 {
             source.recordProblem(
                 "MPESA_ADMIN_LISTEN", "must differ from MPESA_LISTEN (\(listen))")
