@@ -97,8 +97,12 @@ public struct SenderConfiguration: Sendable {
         passkey = require(secrets.passkey, "DARAJA_PASSKEY", placeholder: Secret(""))
         transactionType = source.enumeration(
             "DARAJA_TRANSACTION_TYPE", default: TransactionType.payBill)
-        partyB = source.string("DARAJA_PARTY_B") ?? shortCode
-        Self.checkDigits(partyB, "DARAJA_PARTY_B", lengths: 5...12, source: source)
+        if let till = source.string("DARAJA_PARTY_B") {
+            Self.checkDigits(till, "DARAJA_PARTY_B", lengths: 5...12, source: source)
+            partyB = till
+        } else {
+            partyB = shortCode
+        }
         callbackURL = require(secrets.callbackURL, "DARAJA_CALLBACK_URL", placeholder: Secret(""))
         if !callbackURL.isEmpty {
             for problem in CallbackURLRule.problems(in: callbackURL.exposedValue) {
