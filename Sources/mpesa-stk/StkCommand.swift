@@ -53,6 +53,11 @@ enum StkCommand {
             guard let order = order(from: parsed) else {
                 return usageError("push needs --phone, --amount and --reference")
             }
+            // Checked before anything is configured or connected: a typo
+            // gets its answer even without a database.
+            if case .failure(let invalid) = StkPush.validate(order) {
+                return failed(.invalid(invalid))
+            }
             return await withSender { sender in await push(order, with: sender) }
         case "query" where parsed.positional.count == 2 && parsed.values.isEmpty:
             let checkoutRequestID = parsed.positional[1]
