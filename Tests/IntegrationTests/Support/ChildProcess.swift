@@ -118,6 +118,35 @@ final class ChildProcess: @unchecked Sendable {
     }
 }
 
+extension ChildProcess {
+    /// Starts `executable` with its standard error read, line by line, into
+    /// `logs` on a thread of its own.
+    static func startLogged(
+        executable: String, arguments: [String] = [], environment: [String: String],
+        logs: LogLines
+    ) throws -> ChildProcess {
+        let pipe = try closeOnExecPipe()
+        defer { close(pipe.write) }
+        let child = try ChildProcess(
+            executable: executable, arguments: arguments, environment: environment,
+            standardError: pipe.write)
+        let reader = pipe.read
+        let thread = Thread {
+            var buffer = [UInt8](repeating: 0, count: 16_384)
+            while true {
+                let count = read(reader, &buffer, buffer.count)
+                if count < 0 && errno == EINTR { continue }
+                guard count > 0 else { break }
+                logs.append(Data(buffer[..<count]))
+            }
+            close(reader)
+            logs.close()
+        }
+        thread.start()
+        return child
+    }
+}
+
 /// An unlinked temporary file a child can write to.
 final class TemporaryFile {
     let descriptor: Int32

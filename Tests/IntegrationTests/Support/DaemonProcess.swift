@@ -28,25 +28,9 @@ final class DaemonProcess: @unchecked Sendable {
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
         ]
         variables.merge(environment) { $1 }
-        let pipe = try closeOnExecPipe()
-        defer { close(pipe.write) }
-        child = try ChildProcess(
+        child = try ChildProcess.startLogged(
             executable: TestEnvironment.program("mpesa-callbackd").path,
-            environment: variables, standardError: pipe.write)
-        let reader = pipe.read
-        let logs = self.logs
-        let thread = Thread {
-            var buffer = [UInt8](repeating: 0, count: 16_384)
-            while true {
-                let count = read(reader, &buffer, buffer.count)
-                if count < 0 && errno == EINTR { continue }
-                guard count > 0 else { break }
-                logs.append(Data(buffer[..<count]))
-            }
-            close(reader)
-            logs.close()
-        }
-        thread.start()
+            environment: variables, logs: logs)
 
         publicPort = try await port(of: "public")
         adminPort = try await port(of: "admin")
