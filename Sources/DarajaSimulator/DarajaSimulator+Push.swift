@@ -8,14 +8,8 @@ extension DarajaSimulator {
     /// with both ids (at once, or late for a slow answer) and schedules the
     /// callback.
     func acceptPush(_ request: HTTPRequest) {
-        guard isAuthorized(request) else { return }
-        let body = request.withBody { Array($0) }
-        let push: CheckedPush
-        switch PushChecks.checkPush(
-            body, contentType: request.header("Content-Type"), context: checkContext)
-        {
-        case .success(let checked): push = checked
-        case .failure(let fault): return fail(request, fault)
+        guard let push = checkedBody(request, PushChecks.checkPush(_:contentType:context:)) else {
+            return
         }
 
         let outcome = SimulatedOutcome(phoneNumber: push.phoneNumber)
@@ -82,14 +76,8 @@ extension DarajaSimulator {
     /// has answered; before that, alternately Daraja's two ways of saying
     /// "not yet".
     func answerQuery(_ request: HTTPRequest) {
-        guard isAuthorized(request) else { return }
-        let body = request.withBody { Array($0) }
-        let id: String
-        switch PushChecks.checkQuery(
-            body, contentType: request.header("Content-Type"), context: checkContext)
-        {
-        case .success(let checked): id = checked
-        case .failure(let fault): return fail(request, fault)
+        guard let id = checkedBody(request, PushChecks.checkQuery(_:contentType:context:)) else {
+            return
         }
         guard var push = pushes[id] else {
             // Daraja says this with the same code it uses for "busy".

@@ -125,19 +125,25 @@ public final class DarajaSimulator {
 
     // MARK: Answers and timers
 
-    /// Whether the request carries the current token; answers it if not.
-    func isAuthorized(_ request: HTTPRequest) -> Bool {
+    /// The body of a request with the current token, as `check` reads it;
+    /// nil once the request has been answered with Daraja's error.
+    func checkedBody<Checked>(
+        _ request: HTTPRequest,
+        _ check: ([UInt8], String?, PushChecks.Context) -> Result<Checked, DarajaFault>
+    ) -> Checked? {
         guard tokens.isValidBearer(request.header("Authorization")) else {
             fail(request, .invalidAccessToken)
-            return false
+            return nil
         }
-        return true
-    }
-
-    /// The checks' view of the business and the clock.
-    var checkContext: PushChecks.Context {
-        PushChecks.Context(
+        let context = PushChecks.Context(
             shortCode: configuration.shortCode, passkey: configuration.passkey, now: Date())
+        switch check(request.withBody { Array($0) }, request.header("Content-Type"), context) {
+        case .success(let checked):
+            return checked
+        case .failure(let fault):
+            fail(request, fault)
+            return nil
+        }
     }
 
     /// Answers with Daraja's error envelope and logs the refusal.

@@ -89,6 +89,17 @@ final class ChildProcess: @unchecked Sendable {
         return exitStatus
     }
 
+    /// Stops the child if it still runs: SIGTERM, then SIGKILL after ten
+    /// seconds, so that a child that ignores signals cannot hang the tests.
+    func terminate() {
+        guard isRunning else { return }
+        signal(SIGTERM)
+        if wait(timeout: .seconds(10)) == nil {
+            signal(SIGKILL)
+            _ = wait(timeout: .seconds(10))
+        }
+    }
+
     /// Waits without blocking a task thread.
     func waitForExit(timeout: Duration) async -> Int32? {
         await withCheckedContinuation { continuation in

@@ -83,14 +83,8 @@ final class DaemonProcess: @unchecked Sendable {
         return status
     }
 
-    /// Stops the process if it still runs: SIGTERM, then SIGKILL after ten
-    /// seconds, so that a daemon that ignores signals cannot hang the tests.
+    /// Stops the process if it still runs (see `ChildProcess.terminate`).
     func stop() {
-        guard let child, child.isRunning else { return }
-        child.signal(SIGTERM)
-        if child.wait(timeout: .seconds(10)) == nil {
-            child.signal(SIGKILL)
-            _ = child.wait(timeout: .seconds(10))
-        }
+        child?.terminate()
     }
 }

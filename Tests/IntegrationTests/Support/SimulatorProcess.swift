@@ -66,12 +66,7 @@ final class SimulatorProcess: @unchecked Sendable {
 
     /// Stops the process if it still runs.
     func stop() {
-        guard let child, child.isRunning else { return }
-        child.signal(SIGTERM)
-        if child.wait(timeout: .seconds(10)) == nil {
-            child.signal(SIGKILL)
-            _ = child.wait(timeout: .seconds(10))
-        }
+        child?.terminate()
     }
 }
 
