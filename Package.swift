@@ -9,8 +9,8 @@
 //        │                  │   │              │                 │
 //        │                  │   └▶ StkSender ──┘                 └▶ EventHTTP ─▶ CLibEvent
 //        │                  └▶ EventHTTP, ServiceKit, MpesaCore
-//   mpesa-stk   ─▶ StkSender, CallbackStore, ServiceKit
-//   daraja-sim  ─▶ DarajaSimulator ─▶ EventHTTP, MpesaCore
+//   mpesa-stk   ─▶ StkSender ─▶ PostgresClient, EventHTTP, ServiceKit, MpesaCore
+//   daraja-sim  ─▶ DarajaSimulator ─▶ EventHTTP, ServiceKit, MpesaCore
 //
 // Only EventHTTP and PostgresClient import the C modules. MpesaCore (the
 // Daraja messages, validation, money and Kenyan-time rules) does no I/O.
@@ -45,7 +45,7 @@ let package = Package(
         ),
         .target(
             name: "StkSender",
-            dependencies: ["MpesaCore", "ServiceKit"]
+            dependencies: ["MpesaCore", "ServiceKit", "PostgresClient", "EventHTTP"]
         ),
         .target(
             name: "CallbackDaemon",
@@ -57,7 +57,7 @@ let package = Package(
         .executableTarget(name: "mpesa-callbackd", dependencies: ["CallbackDaemon"]),
         .executableTarget(
             name: "mpesa-stk",
-            dependencies: ["StkSender", "CallbackStore", "ServiceKit", "MpesaCore"]
+            dependencies: ["StkSender", "ServiceKit", "MpesaCore", "PostgresClient", "EventHTTP"]
         ),
         .target(name: "DarajaSimulator", dependencies: ["MpesaCore", "EventHTTP", "ServiceKit"]),
         .executableTarget(name: "daraja-sim", dependencies: ["DarajaSimulator"]),
@@ -65,6 +65,11 @@ let package = Package(
         .testTarget(name: "MpesaCoreTests", dependencies: ["MpesaCore"]),
         .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit"]),
         .testTarget(name: "CallbackStoreTests", dependencies: ["CallbackStore", "MpesaCore"]),
+        .testTarget(
+            name: "StkSenderTests", dependencies: ["StkSender", "MpesaCore", "ServiceKit"]),
+        .testTarget(
+            name: "DarajaSimulatorTests",
+            dependencies: ["DarajaSimulator", "StkSender", "MpesaCore", "ServiceKit"]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [

@@ -4,10 +4,12 @@ import Glibc
 import MpesaCore
 import PostgresClient
 import ServiceKit
+import StkSender
 
 /// The running daemon: one event loop serving the public and admin
-/// listeners, one PostgreSQL connection with group commit, and the signal
-/// handling that stops it gracefully.
+/// listeners, one PostgreSQL connection with group commit, a second one for
+/// the STK push sender when it is configured, and the signal handling that
+/// stops it gracefully.
 ///
 /// Start-up order: open both listeners on the sockets systemd passed or by
 /// binding (a failure is fatal), install signal handlers, start the watchdog,
@@ -34,6 +36,10 @@ public final class Daemon {
     private let metrics = DaemonMetrics()
     private let supervision: SystemdSupervision
     private let reloader: ConfigurationReloader
+    /// The sender's own connection, so that pushes never queue behind
+    /// callback batches; nil with the sender.
+    private let senderDatabase: PostgresConnection?
+    private let sender: StkSender?
     private var callbackEndpoint: CallbackEndpoint?
     private var adminRouter: AdminRouter?
     private var publicServer: HTTPServer?
@@ -67,6 +73,21 @@ public final class Daemon {
         migrations = SchemaMigrationRunner(databaseURL: configuration.databaseURL, logger: logger)
         supervision = SystemdSupervision(loop: loop, logger: logger)
         reloader = ConfigurationReloader(current: configuration, loop: loop, logger: logger)
+        if let senderConfiguration = configuration.sender {
+            let connection = PostgresConnection(
+                loop: loop,
+                options: PostgresConnection.Options(
+                    connectionString: configuration.databaseURL.exposedValue,
+                    statements: StkSender.statements))
+            senderDatabase = connection
+            sender = StkSender(
+                configuration: senderConfiguration,
+                database: AsyncPostgresConnection(loop: loop, connection: connection),
+                logger: logger)
+        } else {
+            senderDatabase = nil
+            sender = nil
+        }
     }
 
     /// Runs until stopped by a signal.
@@ -102,18 +123,35 @@ public final class Daemon {
         }
         metrics.databaseStateChanged(to: database.state)
         refreshDurability()
+        readDatabase.onStateChange = { [unowned self] state, error in
+            logConnectionState(
+                state, error, ready: "read database connection ready",
+                lost: "read database connection lost")
+        }
+        senderDatabase?.onStateChange = { [unowned self] state, error in
+            logConnectionState(
+                state, error, ready: "sender database connection ready",
+                lost: "sender database connection lost")
+        }
         if configuration.migratesOnStart {
-            migrations.start { [loop, database, readDatabase] in
+            migrations.start { [loop, database, readDatabase, senderDatabase] in
                 loop.execute {
                     database.start()
                     readDatabase.start()
+                    senderDatabase?.start()
                 }
             }
         } else {
             database.start()
             readDatabase.start()
+            senderDatabase?.start()
         }
-        logger.notice("started", [.version: ServiceVersion.current])
+        logger.notice(
+            "started",
+            [
+                .version: ServiceVersion.current,
+                .daraja: configuration.sender?.endpoint.description ?? "off",
+            ])
         loop.run()
         releaseLoopObjects()
         return exitCode
@@ -160,6 +198,7 @@ public final class Daemon {
                 spoolDepth: durable.spoolDepth, isStopping: isStopping)
         }
         ReadRoutes(connection: readDatabase).register(on: router)
+        StkPushRoutes.register(on: router, sender: sender, loop: loop, logger: logger)
         let adminServer = try HTTPServer(
             loop: loop, limits: HTTPServer.Limits(maximumBodyBytes: 65_536)
         ) { request in
@@ -215,13 +254,25 @@ public final class Daemon {
     private func databaseStateChanged(_ state: PostgresConnection.State, _ error: PostgresError?) {
         metrics.databaseStateChanged(to: state)
         refreshDurability()
+        logConnectionState(state, error)
+        if state == .ready {
+            durable?.drainIfPossible()
+        }
+    }
+
+    /// Logs a connection's changes of state; each connection has its own
+    /// messages, so that a line always says which one changed.
+    private func logConnectionState(
+        _ state: PostgresConnection.State, _ error: PostgresError?,
+        ready: StaticString = "database connection ready",
+        lost: StaticString = "database connection lost"
+    ) {
         switch state {
         case .ready:
-            logger.notice("database connection ready")
-            durable?.drainIfPossible()
+            logger.notice(ready)
         case .disconnected:
             logger.warning(
-                "database connection lost",
+                lost,
                 [
                     .error: error.map { "\($0)" } ?? "", .sqlState: error?.sqlState ?? "",
                 ])
@@ -270,6 +321,8 @@ public final class Daemon {
         database.onStateChange = nil
         database.close()
         readDatabase.close()
+        senderDatabase?.onStateChange = nil
+        senderDatabase?.close()
         logger.notice("stopped")
         // The last replies were only queued on their connections: one more
         // turn of the loop writes them out (I/O runs before timers in a

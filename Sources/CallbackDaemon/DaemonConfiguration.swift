@@ -1,4 +1,5 @@
 import ServiceKit
+import StkSender
 
 /// Everything the daemon reads from its environment, validated at once.
 ///
@@ -29,6 +30,8 @@ public struct DaemonConfiguration: Sendable {
     public var shutdownGracePeriod: Duration
     /// Where deliveries go, synced, while PostgreSQL cannot take them.
     public var spoolDirectory: String
+    /// The STK push sender's settings; nil when no `DARAJA_*` variable is set.
+    public var sender: SenderConfiguration?
 
     /// Callback tokens and admin tokens must be at least this long.
     public static let minimumTokenLength = 32
@@ -56,6 +59,7 @@ public struct DaemonConfiguration: Sendable {
             .split(separator: ":").first.map(String.init)
         spoolDirectory = source.string(
             "MPESA_SPOOL_DIR", default: stateDirectory.map { $0 + "/spool" } ?? ".local/spool")
+        sender = SenderConfiguration.optional(from: source)
         if listen == adminListen && listen.port != 0 {
             source.recordProblem(
                 "MPESA_ADMIN_LISTEN", "must differ from MPESA_LISTEN (\(listen))")

@@ -203,7 +203,9 @@ import Testing
         let refused = try migrate(migratorURL)
         #expect(refused.status != 0)
         #expect(refused.errors.contains("CREATE ROLE mpesa_finance NOLOGIN"), "\(refused.errors)")
-        #expect(try appliedVersions(admin) == ["1"], "migration 3 is rolled back whole")
+        // Migration 3 is rolled back whole, and nothing after it runs.
+        let beforeFinance = Migration.all.prefix { $0.version != 3 }.map { String($0.version) }
+        #expect(try appliedVersions(admin) == Array(beforeFinance))
 
         try admin.execute(script: "CREATE ROLE mpesa_finance NOLOGIN")
         let applied = try migrate(migratorURL)

@@ -11,7 +11,9 @@ public struct Migration: Sendable {
     public let sql: String
 
     /// Every migration in the order it is applied.
-    public static let all: [Migration] = [initial, financeReporting, daemonGrants, readIndexes]
+    public static let all: [Migration] = [
+        initial, senderTokens, financeReporting, daemonGrants, readIndexes,
+    ]
 }
 
 /// Applies pending migrations over a blocking connection.

@@ -17,7 +17,6 @@ extension Migration {
             GRANT SELECT, INSERT
                 ON mpesa.callbacks, mpesa.payments, mpesa.rejected_callbacks
                 TO mpesa_daemon;
-            GRANT UPDATE (review_reason) ON mpesa.callbacks TO mpesa_daemon;
 
             -- The sender records each push before sending it; Daraja's answer,
             -- a callback or the reconciler's query then settles it.
@@ -27,6 +26,9 @@ extension Migration {
                 error_message, result_code, result_desc, callback_id, settled_at, settled_by,
                 query_attempts, next_query_at, query_lease_until, last_query_result
             ) ON mpesa.stk_requests TO mpesa_daemon;
+
+            -- The sender shares one Daraja access token per consumer key.
+            GRANT SELECT, INSERT, UPDATE ON mpesa.daraja_tokens TO mpesa_daemon;
             """))
 
     /// Wraps `statements`, grants to `mpesa_daemon`, so that they run only

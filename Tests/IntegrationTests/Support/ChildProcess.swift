@@ -119,6 +119,17 @@ final class ChildProcess: @unchecked Sendable {
         return exitStatus
     }
 
+    /// Stops the child if it still runs: SIGTERM, then SIGKILL after ten
+    /// seconds, so that a child that ignores signals cannot hang the tests.
+    func terminate() {
+        guard isRunning else { return }
+        signal(SIGTERM)
+        if wait(timeout: .seconds(10)) == nil {
+            signal(SIGKILL)
+            _ = wait(timeout: .seconds(10))
+        }
+    }
+
     /// Waits without blocking a task thread.
     func waitForExit(timeout: Duration) async -> Int32? {
         await withCheckedContinuation { continuation in
@@ -150,6 +161,35 @@ final class ChildProcess: @unchecked Sendable {
             throw TestSetupError("\(executable) did not finish in time")
         }
         return (status, output.contents(), errors.contents())
+    }
+}
+
+extension ChildProcess {
+    /// Starts `executable` with its standard error read, line by line, into
+    /// `logs` on a thread of its own.
+    static func startLogged(
+        executable: String, arguments: [String] = [], environment: [String: String],
+        logs: LogLines, passedSockets: [PassedSocket] = []
+    ) throws -> ChildProcess {
+        let pipe = try closeOnExecPipe()
+        defer { close(pipe.write) }
+        let child = try ChildProcess(
+            executable: executable, arguments: arguments, environment: environment,
+            standardError: pipe.write, passedSockets: passedSockets)
+        let reader = pipe.read
+        let thread = Thread {
+            var buffer = [UInt8](repeating: 0, count: 16_384)
+            while true {
+                let count = read(reader, &buffer, buffer.count)
+                if count < 0 && errno == EINTR { continue }
+                guard count > 0 else { break }
+                logs.append(Data(buffer[..<count]))
+            }
+            close(reader)
+            logs.close()
+        }
+        thread.start()
+        return child
     }
 }
 

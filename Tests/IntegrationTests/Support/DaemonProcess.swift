@@ -36,25 +36,9 @@ final class DaemonProcess: @unchecked Sendable {
         }
         variables.merge(environment) { $1 }
         spoolDirectory = variables["MPESA_SPOOL_DIR"] ?? ""
-        let pipe = try closeOnExecPipe()
-        defer { close(pipe.write) }
-        child = try ChildProcess(
+        child = try ChildProcess.startLogged(
             executable: TestEnvironment.program("mpesa-callbackd").path,
-            environment: variables, standardError: pipe.write, passedSockets: passedSockets)
-        let reader = pipe.read
-        let logs = self.logs
-        let thread = Thread {
-            var buffer = [UInt8](repeating: 0, count: 16_384)
-            while true {
-                let count = read(reader, &buffer, buffer.count)
-                if count < 0 && errno == EINTR { continue }
-                guard count > 0 else { break }
-                logs.append(Data(buffer[..<count]))
-            }
-            close(reader)
-            logs.close()
-        }
-        thread.start()
+            environment: variables, logs: logs, passedSockets: passedSockets)
 
         publicPort = try await port(of: "public")
         adminPort = try await port(of: "admin")
@@ -139,14 +123,8 @@ final class DaemonProcess: @unchecked Sendable {
         return status
     }
 
-    /// Stops the process if it still runs: SIGTERM, then SIGKILL after ten
-    /// seconds, so that a daemon that ignores signals cannot hang the tests.
+    /// Stops the process if it still runs (see `ChildProcess.terminate`).
     func stop() {
-        guard let child, child.isRunning else { return }
-        child.signal(SIGTERM)
-        if child.wait(timeout: .seconds(10)) == nil {
-            child.signal(SIGKILL)
-            _ = child.wait(timeout: .seconds(10))
-        }
+        child?.terminate()
     }
 }

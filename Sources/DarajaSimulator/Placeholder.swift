@@ -1,1 +1,0 @@
-// Placeholder: the DarajaSimulator module is being built.

@@ -1,1 +1,0 @@
-// Placeholder: the StkSender module is being built.
