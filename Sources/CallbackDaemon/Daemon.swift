@@ -20,8 +20,10 @@ import StkSender
 /// exits at once. SIGHUP reloads what can change without a restart.
 ///
 /// Ownership: owns the loop and everything on it. Thread rules: `run()` is
-/// called once, on the thread that becomes the loop thread.
-public final class Daemon {
+/// called once, on the thread that becomes the loop thread, and all state
+/// is touched there; the type is `@unchecked Sendable` only so that the
+/// migration thread can hand work back through `loop.execute`.
+public final class Daemon: @unchecked Sendable {
     private let configuration: DaemonConfiguration
     private let logger: Logger
     private let loop: EventLoop
@@ -36,10 +38,8 @@ public final class Daemon {
     private let metrics = DaemonMetrics()
     private let supervision: SystemdSupervision
     private let reloader: ConfigurationReloader
-    /// The sender's own connection, so that pushes never queue behind
-    /// callback batches; nil with the sender.
-    private let senderDatabase: PostgresConnection?
-    private let sender: StkSender?
+    /// The STK push sender and its reconciler; nil without `DARAJA_*`.
+    private let senderService: SenderService?
     private var callbackEndpoint: CallbackEndpoint?
     private var adminRouter: AdminRouter?
     private var publicServer: HTTPServer?
@@ -73,21 +73,8 @@ public final class Daemon {
         migrations = SchemaMigrationRunner(databaseURL: configuration.databaseURL, logger: logger)
         supervision = SystemdSupervision(loop: loop, logger: logger)
         reloader = ConfigurationReloader(current: configuration, loop: loop, logger: logger)
-        if let senderConfiguration = configuration.sender {
-            let connection = PostgresConnection(
-                loop: loop,
-                options: PostgresConnection.Options(
-                    connectionString: configuration.databaseURL.exposedValue,
-                    statements: StkSender.statements))
-            senderDatabase = connection
-            sender = StkSender(
-                configuration: senderConfiguration,
-                database: AsyncPostgresConnection(loop: loop, connection: connection),
-                logger: logger)
-        } else {
-            senderDatabase = nil
-            sender = nil
-        }
+        senderService = SenderService(
+            configuration: configuration, loop: loop, logger: logger, metrics: metrics)
     }
 
     /// Runs until stopped by a signal.
@@ -128,23 +115,17 @@ public final class Daemon {
                 state, error, ready: "read database connection ready",
                 lost: "read database connection lost")
         }
-        senderDatabase?.onStateChange = { [unowned self] state, error in
+        senderService?.connection.onStateChange = { [unowned self] state, error in
             logConnectionState(
                 state, error, ready: "sender database connection ready",
                 lost: "sender database connection lost")
         }
         if configuration.migratesOnStart {
-            migrations.start { [loop, database, readDatabase, senderDatabase] in
-                loop.execute {
-                    database.start()
-                    readDatabase.start()
-                    senderDatabase?.start()
-                }
+            migrations.start { [loop, unowned self] in
+                loop.execute { [unowned self] in connectDatabases() }
             }
         } else {
-            database.start()
-            readDatabase.start()
-            senderDatabase?.start()
+            connectDatabases()
         }
         logger.notice(
             "started",
@@ -155,6 +136,14 @@ public final class Daemon {
         loop.run()
         releaseLoopObjects()
         return exitCode
+    }
+
+    /// Starts every connection once the schema is current.
+    private func connectDatabases() {
+        guard !isStopping else { return }
+        database.start()
+        readDatabase.start()
+        senderService?.start()
     }
 
     private func openSpool() throws(SpoolError) -> Spool {
@@ -198,7 +187,8 @@ public final class Daemon {
                 spoolDepth: durable.spoolDepth, isStopping: isStopping)
         }
         ReadRoutes(connection: readDatabase).register(on: router)
-        StkPushRoutes.register(on: router, sender: sender, loop: loop, logger: logger)
+        StkPushRoutes.register(
+            on: router, sender: senderService?.sender, loop: loop, logger: logger)
         let adminServer = try HTTPServer(
             loop: loop, limits: HTTPServer.Limits(maximumBodyBytes: 65_536)
         ) { request in
@@ -321,8 +311,7 @@ public final class Daemon {
         database.onStateChange = nil
         database.close()
         readDatabase.close()
-        senderDatabase?.onStateChange = nil
-        senderDatabase?.close()
+        senderService?.stop()
         logger.notice("stopped")
         // The last replies were only queued on their connections: one more
         // turn of the loop writes them out (I/O runs before timers in a

@@ -32,6 +32,9 @@ public struct DaemonConfiguration: Sendable {
     public var spoolDirectory: String
     /// The STK push sender's settings; nil when no `DARAJA_*` variable is set.
     public var sender: SenderConfiguration?
+    /// When the reconciler asks about pushes whose callback has not come;
+    /// it runs only with the sender.
+    public var reconciler: ReconcilerConfiguration
 
     /// Callback tokens and admin tokens must be at least this long.
     public static let minimumTokenLength = 32
@@ -60,6 +63,7 @@ public struct DaemonConfiguration: Sendable {
         spoolDirectory = source.string(
             "MPESA_SPOOL_DIR", default: stateDirectory.map { $0 + "/spool" } ?? ".local/spool")
         sender = SenderConfiguration.optional(from: source)
+        reconciler = ReconcilerConfiguration(source: source)
         if listen == adminListen && listen.port != 0 {
             source.recordProblem(
                 "MPESA_ADMIN_LISTEN", "must differ from MPESA_LISTEN (\(listen))")

@@ -3,6 +3,7 @@ import EventHTTP
 import MpesaCore
 import PostgresClient
 import ServiceKit
+import StkSender
 
 /// Every metric the daemon exposes on `GET /metrics`, each family declared
 /// once, with one method for each thing that a part of the daemon counts.
@@ -16,29 +17,6 @@ import ServiceKit
 ///
 /// Thread rules: any thread; every child is an atomic.
 final class DaemonMetrics: Sendable {
-    /// The state a push entered, as in `mpesa.stk_requests.state`.
-    enum PushState: String, Sendable {
-        case sending
-        case accepted
-        case refused
-        case unknown
-        case paid
-        case failed
-        case paidWithoutCallback = "paid_without_callback"
-    }
-
-    /// What one STK query made by the reconciler found.
-    enum ReconciliationResult: String, Sendable {
-        /// Paid, while no callback came.
-        case paidWithoutCallback = "paid_without_callback"
-        /// The payment failed or was cancelled.
-        case failed
-        /// No answer yet (`4999`, `500.001.1001`): asked again later.
-        case pending
-        /// The query itself failed.
-        case error
-    }
-
     /// The registry that `GET /metrics` renders.
     let registry = MetricsRegistry()
 
@@ -245,12 +223,12 @@ final class DaemonMetrics: Sendable {
     // MARK: For the sender and the reconciler
 
     /// Counts a push entering `state`.
-    func pushEntered(_ state: PushState) {
+    func pushEntered(_ state: StkRequestState) {
         pushes.labels(state.rawValue).increment()
     }
 
     /// Counts one reconciliation query by what it found.
-    func reconciliationQueried(_ result: ReconciliationResult) {
+    func reconciliationQueried(_ result: StkReconciler.Result) {
         reconciliations.labels(result.rawValue).increment()
     }
 }

@@ -25,6 +25,9 @@ public enum SimulatedOutcome: String, Sendable, CaseIterable {
     case slowAnswer = "slow_answer"
     /// `9992`: paid, and the same callback is sent twice.
     case callbackSentTwice = "callback_sent_twice"
+    /// `9993`: cancelled by the customer (1032), and the callback is never
+    /// sent: only the STK query can tell.
+    case cancelledCallbackNeverSent = "cancelled_callback_never_sent"
 
     /// The outcome for a normalised phone number such as `254700001032`.
     public init(phoneNumber: String) {
@@ -37,6 +40,7 @@ public enum SimulatedOutcome: String, Sendable, CaseIterable {
         case "9990": self = .callbackNeverSent
         case "9991": self = .slowAnswer
         case "9992": self = .callbackSentTwice
+        case "9993": self = .cancelledCallbackNeverSent
         default: self = .paid
         }
     }
@@ -49,7 +53,7 @@ public enum SimulatedOutcome: String, Sendable, CaseIterable {
             (0, "The service request is processed successfully.")
         case .insufficientFunds: (1, "The balance is insufficient for the transaction.")
         case .expired: (1019, "Transaction has expired")
-        case .cancelled: (1032, "Request Cancelled by user.")
+        case .cancelled, .cancelledCallbackNeverSent: (1032, "Request Cancelled by user.")
         case .timeout: (1037, "DS timeout user cannot be reached")
         case .wrongPIN: (2001, "The initiator information is invalid.")
         }
@@ -58,7 +62,7 @@ public enum SimulatedOutcome: String, Sendable, CaseIterable {
     /// How many times the callback is posted.
     public var callbackCount: Int {
         switch self {
-        case .callbackNeverSent: 0
+        case .callbackNeverSent, .cancelledCallbackNeverSent: 0
         case .callbackSentTwice: 2
         default: 1
         }

@@ -29,6 +29,7 @@ public enum SimulatorCommand {
           9990 paid, callback never sent
           9991 paid, answer to the push delayed by --slow-answer-delay
           9992 paid, callback sent twice
+          9993 cancelled (1032), callback never sent
           anything else: paid
         POST /simulator/invalidate-token invalidates the current access token.
         """

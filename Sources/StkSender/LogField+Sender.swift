@@ -10,3 +10,8 @@ extension LogField {
     /// Which Daraja the sender talks to: `sandbox`, `production` or a base URL.
     public static let daraja = LogField("daraja")
 }
+
+extension LogField {
+    /// Whether a reconciliation settled the request.
+    public static let settled = LogField("settled")
+}

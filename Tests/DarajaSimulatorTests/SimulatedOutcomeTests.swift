@@ -11,7 +11,7 @@ import Testing
         ("254700001032", .cancelled, 1032, 1), ("254700001037", .timeout, 1037, 1),
         ("254700002001", .wrongPIN, 2001, 1), ("254700009990", .callbackNeverSent, 0, 0),
         ("254700009991", .slowAnswer, 0, 1), ("254700009992", .callbackSentTwice, 0, 2),
-        ("254110129993", .paid, 0, 1),
+        ("254700009993", .cancelledCallbackNeverSent, 1032, 0), ("254110129994", .paid, 0, 1),
     ])
     func lastFourDigitsChooseTheOutcome(
         _ phone: String, _ outcome: SimulatedOutcome, _ code: Int32, _ callbacks: Int

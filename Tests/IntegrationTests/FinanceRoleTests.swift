@@ -262,18 +262,4 @@ import Testing
             .rows.compactMap { $0.first ?? nil }
     }
 
-    /// Checks `condition` until it holds. PostgreSQL tells no one that a
-    /// session has begun to wait for a lock, so the catalogue is asked
-    /// again every few milliseconds, up to `timeout`.
-    private func waitUntil(
-        _ what: String, timeout: Duration = .seconds(30), _ condition: () throws -> Bool
-    ) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while try !condition() {
-            guard ContinuousClock.now < deadline else {
-                throw TestSetupError("timed out: \(what)")
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-    }
 }

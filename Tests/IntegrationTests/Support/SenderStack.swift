@@ -12,15 +12,29 @@ final class SenderStack: @unchecked Sendable {
     let daemon: DaemonProcess
     /// What `mpesa-stk` needs: the database and every `DARAJA_*` variable.
     let senderEnvironment: [String: String]
+    /// The variables the daemon was started with.
+    let daemonEnvironment: [String: String]
 
     fileprivate init(
         database: TestDatabase, simulator: SimulatorProcess, daemon: DaemonProcess,
-        senderEnvironment: [String: String]
+        senderEnvironment: [String: String], daemonEnvironment: [String: String]
     ) {
         self.database = database
         self.simulator = simulator
         self.daemon = daemon
         self.senderEnvironment = senderEnvironment
+        self.daemonEnvironment = daemonEnvironment
+    }
+
+    /// Another daemon on the same database and simulator, with its own
+    /// listeners and spool; the caller stops it.
+    func startAnotherDaemon() async throws -> DaemonProcess {
+        var environment = daemonEnvironment
+        environment["MPESA_LISTEN"] = "127.0.0.1:0"
+        environment["MPESA_SPOOL_DIR"] = nil
+        let daemon = try await DaemonProcess(databaseURL: database.url, environment: environment)
+        _ = try await daemon.logs.first(message: "sender database connection ready")
+        return daemon
     }
 
     /// Runs `mpesa-stk` to completion, off the task threads.
@@ -103,7 +117,8 @@ func withSenderStack<Result>(
     sender["MPESA_DATABASE_URL"] = database.url
     return try await body(
         SenderStack(
-            database: database, simulator: simulator, daemon: daemon, senderEnvironment: sender))
+            database: database, simulator: simulator, daemon: daemon, senderEnvironment: sender,
+            daemonEnvironment: environment))
 }
 
 /// A TCP port on 127.0.0.1 that nothing listens on right now.
