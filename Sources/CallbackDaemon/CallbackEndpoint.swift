@@ -95,7 +95,7 @@ final class CallbackEndpoint {
                     .payment: Self.paymentLabel(callback, recorded),
                     .review: recorded.reviewReason != nil, .durationMS: elapsed,
                 ])
-            request.respond(status: .ok, text: Self.accepted)
+            request.respond(status: .ok, body: Self.accepted)
         case (.accepted(let callback), .spooled):
             logger.warning(
                 "callback spooled",
@@ -104,7 +104,7 @@ final class CallbackEndpoint {
                     .outcome: callback.resultCode.isSuccess ? "success" : "failure",
                     .resultCode: callback.resultCode.text, .durationMS: elapsed,
                 ])
-            request.respond(status: .ok, text: Self.accepted)
+            request.respond(status: .ok, body: Self.accepted)
         case (.rejected(let rejection), .committed), (.rejected(let rejection), .spooled):
             logger.warning(
                 "callback rejected",
@@ -145,7 +145,7 @@ final class CallbackEndpoint {
         }
     }
 
-    private static let accepted = #"{"ResultCode":0,"ResultDesc":"Accepted"}"#
+    private static let accepted = Array(#"{"ResultCode":0,"ResultDesc":"Accepted"}"#.utf8)
 
     private static func paymentLabel(
         _ callback: StkCallback, _ recorded: CallbackRecorder.Recorded

@@ -9,28 +9,40 @@ import PostgresClient
 /// arrays (`unnest`). Nothing looks the batch's rows up again afterwards, so
 /// no plan depends on how large `mpesa.callbacks` has grown.
 enum CallbackStatements {
-    /// `$1`…`$12`: delivery id, received at, source, merchant request id,
-    /// checkout request id, result code, result description, amount, receipt,
-    /// transaction time, phone, body; one array element per callback.
+    /// `$1`…`$12`, one array element per callback, in PostgreSQL's binary
+    /// format: delivery id (`uuid`), received at (microseconds since 1970),
+    /// source address (text), merchant request id, checkout request id,
+    /// result code, result description, amount (cents), receipt, transaction
+    /// time (seconds since 1970), phone, body.
     ///
     /// Returns one row per callback stored for the first time (a replayed
-    /// delivery id is skipped): its delivery id, whether it added a payment,
-    /// and the review reason of the callback or its payment.
+    /// delivery id is skipped): its position in the arrays (from 1), whether
+    /// it added a payment, and the review reason of the callback or its
+    /// payment.
     static let recordCallbacks = PreparedStatement(
         name: "record_callbacks",
         sql: """
             WITH input AS (
-                SELECT d.*, r.id AS stk_request_id,
+                SELECT d.delivery_id, d.position,
+                    'epoch'::timestamptz + d.received_us * interval '1 microsecond'
+                        AS received_at,
+                    d.source::inet AS source_address, d.merchant_request_id,
+                    d.checkout_request_id, d.result_code, d.result_desc,
+                    (d.amount_cents::numeric / 100)::numeric(14, 2) AS amount,
+                    d.mpesa_receipt_number,
+                    'epoch'::timestamptz + d.transaction_s * interval '1 second'
+                        AS transaction_time,
+                    d.phone_number, d.body, r.id AS stk_request_id,
                     -- The first checkout in this batch to use each receipt.
                     first_value(d.checkout_request_id) OVER (
                         PARTITION BY d.mpesa_receipt_number ORDER BY d.position
                     ) AS receipt_first_checkout
-                FROM unnest($1::uuid[], $2::timestamptz[], $3::inet[], $4::text[], $5::text[],
-                        $6::text[], $7::text[], $8::numeric[], $9::text[], $10::timestamptz[],
+                FROM unnest($1::uuid[], $2::int8[], $3::text[], $4::text[], $5::text[],
+                        $6::text[], $7::text[], $8::int8[], $9::text[], $10::int8[],
                         $11::text[], $12::bytea[])
-                    WITH ORDINALITY AS d(delivery_id, received_at, source_address,
+                    WITH ORDINALITY AS d(delivery_id, received_us, source,
                         merchant_request_id, checkout_request_id, result_code, result_desc,
-                        amount, mpesa_receipt_number, transaction_time, phone_number, body,
+                        amount_cents, mpesa_receipt_number, transaction_s, phone_number, body,
                         position)
                 LEFT JOIN mpesa.stk_requests r ON r.checkout_request_id = d.checkout_request_id
             ),
@@ -102,22 +114,38 @@ enum CallbackStatements {
                 RETURNING r.id
             )
             -- Data-modifying CTEs always run to completion, read or not.
-            SELECT c.delivery_id, p.callback_id IS NOT NULL,
+            SELECT i.position, p.callback_id IS NOT NULL,
                 coalesce(p.review_reason, c.review_reason)
             FROM inserted c
+            JOIN input i ON i.delivery_id = c.delivery_id
             LEFT JOIN paid p ON p.callback_id = c.id
             """)
 
-    /// Keeps rejected bodies byte for byte with the reason.
+    /// Keeps rejected bodies byte for byte with the reason. `$1`…`$6`, in
+    /// binary format: delivery id, received at (microseconds since 1970),
+    /// source address, kind, reason, body. Returns the position (from 1) of
+    /// each body stored for the first time.
     static let insertRejected = PreparedStatement(
         name: "insert_rejected",
         sql: """
-            INSERT INTO mpesa.rejected_callbacks (
-                delivery_id, received_at, source_address, kind, reason, body)
-            SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::inet[], $4::text[],
-                $5::text[], $6::bytea[])
-            ON CONFLICT (delivery_id) DO NOTHING
-            RETURNING delivery_id
+            WITH input AS (
+                SELECT * FROM unnest($1::uuid[], $2::int8[], $3::text[], $4::text[],
+                        $5::text[], $6::bytea[])
+                    WITH ORDINALITY AS d(delivery_id, received_us, source, kind, reason, body,
+                        position)
+            ),
+            inserted AS (
+                INSERT INTO mpesa.rejected_callbacks (
+                    delivery_id, received_at, source_address, kind, reason, body)
+                SELECT delivery_id,
+                    'epoch'::timestamptz + received_us * interval '1 microsecond',
+                    source::inet, kind, reason, body
+                FROM input
+                ORDER BY position
+                ON CONFLICT (delivery_id) DO NOTHING
+                RETURNING delivery_id
+            )
+            SELECT i.position FROM inserted c JOIN input i ON i.delivery_id = c.delivery_id
             """)
 
     /// Every statement the recorder needs prepared on its connection.

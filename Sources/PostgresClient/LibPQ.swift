@@ -75,10 +75,14 @@ enum LibPQ {
     ) -> Result {
         // One contiguous buffer holds every parameter, NUL-terminated text or
         // raw bytes, so the pointers stay valid for the whole call.
-        var storage: [CChar] = []
+        var storage: [UInt8] = []
+        storage.reserveCapacity(values.reduce(1) { $0 + $1.encodedSize })
         var offsets: [Int?] = []
         var lengths: [Int32] = []
         var formats: [Int32] = []
+        offsets.reserveCapacity(values.count)
+        lengths.reserveCapacity(values.count)
+        formats.reserveCapacity(values.count)
         for value in values {
             switch value {
             case .null:
@@ -87,17 +91,14 @@ enum LibPQ {
                 formats.append(0)
             case .text(let text):
                 offsets.append(storage.count)
-                var length: Int32 = 0
-                for byte in text.utf8 {
-                    storage.append(CChar(bitPattern: byte))
-                    length += 1
-                }
+                let start = storage.count
+                storage.append(contentsOf: text.utf8)
+                lengths.append(Int32(storage.count - start))
                 storage.append(0)
-                lengths.append(length)
                 formats.append(0)
             case .bytes(let bytes):
                 offsets.append(storage.count)
-                storage.append(contentsOf: bytes.map { CChar(bitPattern: $0) })
+                storage.append(contentsOf: bytes)
                 lengths.append(Int32(bytes.count))
                 formats.append(1)
             }
@@ -106,11 +107,13 @@ enum LibPQ {
         // valid pointer rather than NULL.
         storage.append(0)
         return storage.withUnsafeBufferPointer { buffer in
-            let pointers: [UnsafePointer<CChar>?] = offsets.map { offset in
-                guard let offset, let base = buffer.baseAddress else { return nil }
-                return base + offset
+            buffer.withMemoryRebound(to: CChar.self) { characters in
+                let pointers: [UnsafePointer<CChar>?] = offsets.map { offset in
+                    guard let offset, let base = characters.baseAddress else { return nil }
+                    return base + offset
+                }
+                return body(Int32(values.count), pointers, lengths, formats)
             }
-            return body(Int32(values.count), pointers, lengths, formats)
         }
     }
 

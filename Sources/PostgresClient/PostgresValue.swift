@@ -5,8 +5,20 @@ public enum PostgresValue: Sendable, Hashable {
     /// The text form of any type (`"12.50"` for numeric, an ISO time for
     /// timestamptz, `{…}` for arrays).
     case text(String)
-    /// Raw bytes for a `bytea` parameter, sent in binary format.
+    /// A parameter in binary format: raw bytes for `bytea`, or another
+    /// type's binary form (such as an array built by the caller).
     case bytes([UInt8])
+}
+
+extension PostgresValue {
+    /// Bytes the value takes in a parameter buffer, terminator included.
+    var encodedSize: Int {
+        switch self {
+        case .null: 0
+        case .text(let text): text.utf8.count + 1
+        case .bytes(let bytes): bytes.count
+        }
+    }
 }
 
 extension PostgresValue: ExpressibleByStringLiteral {

@@ -51,14 +51,25 @@ public struct Secret: Sendable, CustomStringConvertible, CustomDebugStringConver
     /// - Parameter candidate: bytes from outside, such as a token from a request path.
     /// - Returns: whether the candidate's bytes equal the secret's UTF-8 bytes.
     public func constantTimeEquals(_ candidate: some Collection<UInt8>) -> Bool {
+        // One copy into an array, then a loop the compiler can specialise:
+        // this runs for every callback.
+        Array(candidate).withUnsafeBufferPointer { constantTimeEquals(buffer: $0) }
+    }
+
+    private func constantTimeEquals(buffer candidate: UnsafeBufferPointer<UInt8>) -> Bool {
         var difference = UInt(bitPattern: candidate.count ^ bytes.count)
-        var index = 0
-        for byte in candidate {
-            // Compare against the secret cyclically, so the loop always runs once per
-            // candidate byte, even when the lengths differ.
-            let expected = bytes.isEmpty ? 0 : bytes[index % bytes.count]
-            difference |= UInt(byte ^ expected)
-            index += 1
+        bytes.withUnsafeBufferPointer { secret in
+            // Compare against the secret cyclically, so the loop always runs
+            // once per candidate byte, even when the lengths differ.
+            var index = 0
+            for byte in candidate {
+                let expected = secret.isEmpty ? 0 : secret[index]
+                difference |= UInt(byte ^ expected)
+                index += 1
+                if index == secret.count {
+                    index = 0
+                }
+            }
         }
         return difference == 0
     }
