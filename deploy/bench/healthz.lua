@@ -1,10 +1,4 @@
 -- wrk script for deploy/bench/run: the HTTP path alone (GET /healthz on
--- the daemon's admin listener), for the first ceiling.
-function done(summary, latency, requests)
-    io.write(string.format(
-        "BENCH requests=%d non2xx=%d errors=%d duration_us=%d p50_us=%d p99_us=%d\n",
-        summary.requests, summary.errors.status,
-        summary.errors.connect + summary.errors.read + summary.errors.write
-            + summary.errors.timeout,
-        summary.duration, latency:percentile(50), latency:percentile(99)))
-end
+-- the daemon's admin listener), for the first ceiling. wrk runs from the
+-- repository's root.
+dofile("deploy/bench/report.lua")
