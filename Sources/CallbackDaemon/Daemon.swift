@@ -27,7 +27,9 @@ public final class Daemon: @unchecked Sendable {
     private let configuration: DaemonConfiguration
     private let logger: Logger
     private let loop: EventLoop
-    private let database: PostgresConnection
+    /// The connections that record callbacks: each carries one transaction
+    /// at a time, so that one statement runs while another commit flushes.
+    private let writeDatabases: [PostgresConnection]
     /// A second connection for the read API, so that readers never queue in
     /// front of the callbacks being written.
     private let readDatabase: PostgresConnection
@@ -55,18 +57,19 @@ public final class Daemon: @unchecked Sendable {
         self.configuration = configuration
         self.logger = logger
         loop = try EventLoop()
-        database = PostgresConnection(
-            loop: loop,
-            options: PostgresConnection.Options(
-                connectionString: configuration.databaseURL.exposedValue,
-                statements: CallbackRecorder.statements))
+        let writeOptions = PostgresConnection.Options(
+            connectionString: configuration.databaseURL.exposedValue,
+            statements: CallbackRecorder.statements)
+        writeDatabases = (0..<configuration.writeConnections).map { [loop] _ in
+            PostgresConnection(loop: loop, options: writeOptions)
+        }
         readDatabase = PostgresConnection(
             loop: loop,
             options: PostgresConnection.Options(
                 connectionString: configuration.databaseURL.exposedValue,
                 statements: ReadStatements.all))
         recorder = CallbackRecorder(
-            loop: loop, connection: database,
+            loop: loop, connections: writeDatabases,
             options: CallbackRecorder.Options(
                 maximumBatchSize: configuration.maximumBatchSize,
                 deadline: configuration.commitDeadline))
@@ -102,13 +105,15 @@ public final class Daemon: @unchecked Sendable {
             metrics.spoolDrained(count)
             refreshDurability()
         }
-        database.onStateChange = { [unowned self] state, error in
-            databaseStateChanged(state, error)
+        for connection in writeDatabases {
+            connection.onStateChange = { [unowned self] state, error in
+                databaseStateChanged(state, error)
+            }
         }
         recorder.onBatchCommitted = { [metrics] size, duration in
             metrics.batchCommitted(size: size, after: duration)
         }
-        metrics.databaseStateChanged(to: database.state)
+        metrics.databaseStateChanged(to: writeState)
         refreshDurability()
         readDatabase.onStateChange = { [unowned self] state, error in
             logConnectionState(
@@ -141,7 +146,7 @@ public final class Daemon: @unchecked Sendable {
     /// Starts every connection once the schema is current.
     private func connectDatabases() {
         guard !isStopping else { return }
-        database.start()
+        writeDatabases.forEach { $0.start() }
         readDatabase.start()
         senderService?.start()
     }
@@ -183,7 +188,7 @@ public final class Daemon: @unchecked Sendable {
         let router = AdminRouter(adminToken: configuration.adminToken, logger: logger)
         HealthRoutes.register(on: router) { [unowned self] in
             HealthRoutes.Readiness(
-                canMakeDurable: durable.canMakeDurable, databaseState: database.state.rawValue,
+                canMakeDurable: durable.canMakeDurable, databaseState: writeState.rawValue,
                 spoolDepth: durable.spoolDepth, isStopping: isStopping)
         }
         ReadRoutes(connection: readDatabase).register(on: router)
@@ -241,8 +246,18 @@ public final class Daemon: @unchecked Sendable {
         }
     }
 
+    /// The write connections' state taken together: ready while any is.
+    private var writeState: PostgresConnection.State {
+        let states = writeDatabases.map(\.state)
+        for state in [PostgresConnection.State.ready, .connecting, .disconnected]
+        where states.contains(state) {
+            return state
+        }
+        return .closed
+    }
+
     private func databaseStateChanged(_ state: PostgresConnection.State, _ error: PostgresError?) {
-        metrics.databaseStateChanged(to: state)
+        metrics.databaseStateChanged(to: writeState)
         refreshDurability()
         logConnectionState(state, error)
         if state == .ready {
@@ -308,8 +323,10 @@ public final class Daemon: @unchecked Sendable {
     private func finish() {
         guard finalTurn == nil else { return }
         graceTimer = nil
-        database.onStateChange = nil
-        database.close()
+        for connection in writeDatabases {
+            connection.onStateChange = nil
+            connection.close()
+        }
         readDatabase.close()
         senderService?.stop()
         logger.notice("stopped")

@@ -4,32 +4,28 @@ import PostgresClient
 
 /// Makes deliveries durable in PostgreSQL with group commit.
 ///
-/// A delivery is sent at once when no transaction is under way; deliveries
-/// that arrive while one is under way wait and go together in the next, so
-/// a lone callback is never held back and a burst costs a few commits. Each
-/// completion is called when its own transaction has committed. If a batch
-/// is refused by the server, its deliveries are retried one by one so that
-/// one bad row cannot fail its batch-mates.
+/// Each connection carries one transaction at a time. A delivery is sent at
+/// once when a connection is free; deliveries that arrive while all are
+/// busy wait and go together in the next transaction, so a lone callback is
+/// never held back and a burst costs a few commits. With two connections one
+/// transaction's statement runs while the other's commit is being flushed.
+/// Each completion is called when its own transaction has committed. If a
+/// batch is refused by the server, its deliveries are retried one by one so
+/// that one bad row cannot fail its batch-mates.
 ///
-/// Ownership: uses, but does not own, a `PostgresConnection` prepared with
+/// Ownership: uses, but does not own, `PostgresConnection`s prepared with
 /// `CallbackRecorder.statements`. Thread rules: loop thread only.
 public final class CallbackRecorder {
     /// Tuning of batches and deadlines.
     public struct Options: Sendable {
         /// The most deliveries written in one transaction.
         public var maximumBatchSize: Int
-        /// Transactions allowed in flight at once on the connection.
-        public var maximumBatchesInFlight: Int
         /// How long a delivery may wait for its commit before it fails as
         /// unavailable (and the caller falls back to the spool).
         public var deadline: Duration
 
-        public init(
-            maximumBatchSize: Int = 256, maximumBatchesInFlight: Int = 1,
-            deadline: Duration = .seconds(2)
-        ) {
+        public init(maximumBatchSize: Int = 256, deadline: Duration = .seconds(2)) {
             self.maximumBatchSize = maximumBatchSize
-            self.maximumBatchesInFlight = maximumBatchesInFlight
             self.deadline = deadline
         }
     }
@@ -89,27 +85,33 @@ public final class CallbackRecorder {
         }
     }
 
-    private let connection: PostgresConnection
+    private let connections: [PostgresConnection]
+    /// The batch each connection carries, by the connection's index.
+    private var inFlightByConnection: [Int: [Entry]] = [:]
     private let options: Options
     private var waiting: [Entry] = []
-    private var inFlight: [[Entry]] = []
     private var deadlineTimer: LoopEvent?
     private let loop: EventLoop
 
     /// Called after each committed batch with its size and commit latency.
     public var onBatchCommitted: ((Int, Duration) -> Void)?
 
-    public init(loop: EventLoop, connection: PostgresConnection, options: Options = Options()) {
+    public init(
+        loop: EventLoop, connections: [PostgresConnection], options: Options = Options()
+    ) {
+        precondition(!connections.isEmpty, "a recorder needs a connection")
         self.loop = loop
-        self.connection = connection
+        self.connections = connections
         self.options = options
     }
 
     /// Deliveries waiting for a transaction or in one.
-    public var pendingCount: Int { waiting.count + inFlight.reduce(0) { $0 + $1.count } }
+    public var pendingCount: Int {
+        waiting.count + inFlightByConnection.values.reduce(0) { $0 + $1.count }
+    }
 
     /// Whether a write can be attempted now.
-    public var isAvailable: Bool { connection.state == .ready }
+    public var isAvailable: Bool { connections.contains { $0.state == .ready } }
 
     /// Records `delivery` and calls `completion` once it is committed, or
     /// with the reason it cannot be.
@@ -125,22 +127,21 @@ public final class CallbackRecorder {
         sendIfIdle()
     }
 
-    /// Fails everything queued or in flight as unavailable; called when the
-    /// connection drops.
-    public func failAll(_ error: PostgresError?) {
-        let entries = waiting + inFlight.flatMap { $0 }
-        waiting.removeAll()
-        inFlight.removeAll()
-        for entry in entries {
-            entry.finish(.failure(.unavailable(error)))
-        }
-    }
-
     private func sendIfIdle() {
-        while inFlight.count < options.maximumBatchesInFlight, !waiting.isEmpty {
+        for (index, connection) in connections.enumerated()
+        where !waiting.isEmpty && inFlightByConnection[index] == nil
+            && connection.state == .ready
+        {
             let batch = takeBatch()
-            inFlight.append(batch)
-            send(batch)
+            inFlightByConnection[index] = batch
+            send(batch, on: index)
+        }
+        // With no connection ready, what waits fails now rather than at
+        // its deadline, so that it goes to the spool at once.
+        if !isAvailable {
+            let stranded = waiting
+            waiting.removeAll()
+            stranded.forEach { $0.finish(.failure(.unavailable(nil))) }
         }
     }
 
@@ -159,12 +160,12 @@ public final class CallbackRecorder {
         return batch
     }
 
-    private func send(_ batch: [Entry]) {
+    private func send(_ batch: [Entry], on index: Int) {
         let started = ContinuousClock.now
         let plan = BatchPlan(batch.map(\.delivery))
-        connection.execute(plan.commands) { [weak self] result in
+        connections[index].execute(plan.commands) { [weak self] result in
             guard let self else { return }
-            inFlight.removeAll { $0.first === batch.first }
+            inFlightByConnection[index] = nil
             switch result {
             case .success(let rows):
                 onBatchCommitted?(batch.count, .now - started)
@@ -212,12 +213,12 @@ public final class CallbackRecorder {
         }
         // An overdue entry in flight is answered now; its commit, if it comes,
         // is ignored and any later replay of it is a no-op.
-        for batch in inFlight {
+        for batch in inFlightByConnection.values {
             for entry in batch where entry.deadline <= now {
                 entry.finish(.failure(.unavailable(nil)))
             }
         }
-        if waiting.isEmpty && inFlight.isEmpty {
+        if waiting.isEmpty && inFlightByConnection.isEmpty {
             deadlineTimer = nil
         }
     }
