@@ -11,8 +11,8 @@ import StkSender
 /// the STK push sender when it is configured, and the signal handling that
 /// stops it gracefully.
 ///
-/// Start-up order: open both listeners on the sockets systemd passed or by
-/// binding (a failure is fatal), install signal handlers, start the watchdog,
+/// Start-up order: check the sockets systemd passed, open the spool, open
+/// both listeners on the passed sockets or by binding (a failure is fatal), install signal handlers, start the watchdog,
 /// apply migrations on a side thread, then connect; systemd hears `READY=1`
 /// once callbacks can be made durable. Stop order on SIGTERM or SIGINT: tell
 /// systemd, close the listeners, let requests in flight finish (up to the
@@ -85,9 +85,12 @@ public final class Daemon: @unchecked Sendable {
     /// - Returns: the process exit code.
     public func run() -> ExitCode {
         do {
+            // The passed sockets are checked first: a unit that names them
+            // wrongly fails on that, before anything touches the disk.
+            let sockets = try ListenerSockets.takePassedSockets()
             let spool = try openSpool()
             durable = DurableRecorder(loop: loop, recorder: recorder, spool: spool, logger: logger)
-            try startListeners(ListenerSockets.takePassedSockets())
+            try startListeners(sockets)
             try installSignalHandlers()
             try supervision.startWatchdog()
         } catch {

@@ -40,6 +40,15 @@ import Testing
         }
     }
 
+    @Test func missingParentDirectoriesAreCreatedAndTheSpoolIsPrivate() throws {
+        let nested = directory + "/state/spool"
+        let files = try SpoolFiles(path: nested) { _, _ in }
+        try files.append([record(1)])
+        let attributes = try FileManager.default.attributesOfItem(atPath: nested)
+        #expect((attributes[.posixPermissions] as? Int) == 0o700)
+        #expect(files.recordCount == 1)
+    }
+
     @Test func appendedRecordsAreReadBackInOrderAfterReopening() throws {
         let written = (0..<5).map { record($0) }
         do {

@@ -36,9 +36,7 @@ final class SpoolFiles: @unchecked Sendable {
     ) throws(SpoolError) {
         self.path = path
         self.segmentSizeLimit = segmentSizeLimit
-        if mkdir(path, 0o700) != 0 && errno != EEXIST {
-            throw SpoolError("create \(path)")
-        }
+        try Self.makeDirectory(path)
         let lock = Glibc.open(path + "/spool.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard lock >= 0 else { throw SpoolError("open the spool lock") }
         guard flock(lock, LOCK_EX | LOCK_NB) == 0 else {
@@ -48,6 +46,21 @@ final class SpoolFiles: @unchecked Sendable {
         }
         lockDescriptor = lock
         try scan(onTornTail: onTornTail)
+    }
+
+    /// Creates `path` and any missing parents, like `mkdir -p`; the spool
+    /// directory itself is private to the daemon's user.
+    private static func makeDirectory(_ path: String) throws(SpoolError) {
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        let components = path.split(separator: "/")
+        for (index, component) in components.enumerated() {
+            prefix += component
+            let mode: mode_t = index == components.count - 1 ? 0o700 : 0o755
+            if mkdir(prefix, mode) != 0 && errno != EEXIST {
+                throw SpoolError("create \(prefix)")
+            }
+            prefix += "/"
+        }
     }
 
     deinit {
