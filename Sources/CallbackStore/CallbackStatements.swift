@@ -24,7 +24,12 @@ enum CallbackStatements {
                     -- The first checkout in this batch to use each receipt.
                     first_value(d.checkout_request_id) OVER (
                         PARTITION BY d.mpesa_receipt_number ORDER BY d.position
-                    ) AS receipt_first_checkout
+                    ) AS receipt_first_checkout,
+                    -- The first receipt in this batch for each checkout's successes.
+                    first_value(d.mpesa_receipt_number) OVER (
+                        PARTITION BY d.checkout_request_id, d.result_code = '0'
+                        ORDER BY d.position
+                    ) AS checkout_first_receipt
                 FROM unnest($1::uuid[], $2::timestamptz[], $3::inet[], $4::text[], $5::text[],
                         $6::text[], $7::text[], $8::numeric[], $9::text[], $10::timestamptz[],
                         $11::text[], $12::bytea[])
@@ -51,6 +56,14 @@ enum CallbackStatements {
                                 AND p.checkout_request_id <> i.checkout_request_id))
                     THEN 'MpesaReceiptNumber is already recorded for another CheckoutRequestID; '
                         || 'no payment was added'
+                    WHEN i.result_code = '0' AND (
+                        i.checkout_first_receipt <> i.mpesa_receipt_number
+                        OR EXISTS (
+                            SELECT 1 FROM mpesa.payments p
+                            WHERE p.checkout_request_id = i.checkout_request_id
+                                AND p.mpesa_receipt_number <> i.mpesa_receipt_number))
+                    THEN 'a payment with another MpesaReceiptNumber is already recorded for '
+                        || 'this CheckoutRequestID; no payment was added'
                     END
                 FROM input i
                 ORDER BY i.position
@@ -75,6 +88,8 @@ enum CallbackStatements {
                             'payer differs from the phone number the request was sent to'
                         WHEN r.state IN ('failed', 'refused') THEN
                             'success arrived for a request already settled as ' || r.state
+                        WHEN c.merchant_request_id <> r.merchant_request_id THEN
+                            'MerchantRequestID differs from the one Daraja gave the request'
                     END
                 FROM inserted c
                 LEFT JOIN mpesa.stk_requests r ON r.id = c.stk_request_id
