@@ -41,6 +41,8 @@ final class DaemonMetrics: Sendable {
 
     /// The registry that `GET /metrics` renders.
     let registry = MetricsRegistry()
+    /// Refused requests, dropped and open connections, previous tokens.
+    let traffic: TrafficMetrics
 
     private let callbacks: [String: Counter]
     private let notRecorded: [String: Counter]
@@ -145,6 +147,7 @@ final class DaemonMetrics: Sendable {
             "mpesa_reconciliation_queries_total",
             help: "STK queries made for unsettled pushes, by what they found.",
             labelNames: ["result"])
+        traffic = TrafficMetrics(registry: registry)
     }
 
     /// Adds `GET /metrics` to `router`. It needs no token: nothing in it is

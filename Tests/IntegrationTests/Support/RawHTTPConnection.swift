@@ -7,10 +7,27 @@ final class RawHTTPConnection: @unchecked Sendable {
     private let fd: Int32
 
     /// Connects to `127.0.0.1:port`.
-    init(port: Int) throws {
+    ///
+    /// - Parameter sourceAddress: the local address to connect from, such as
+    ///   `127.0.0.2`: any address in 127.0.0.0/8 works without setup.
+    init(port: Int, from sourceAddress: String? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw TestSetupError("socket failed") }
         _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        if let sourceAddress {
+            var local = sockaddr_in()
+            local.sin_family = sa_family_t(AF_INET)
+            local.sin_addr.s_addr = inet_addr(sourceAddress)
+            let bound = withUnsafePointer(to: &local) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            guard bound == 0 else {
+                close(fd)
+                throw TestSetupError("bind to \(sourceAddress) failed: \(errno)")
+            }
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -81,6 +98,24 @@ final class RawHTTPConnection: @unchecked Sendable {
             guard count > 0 else { return nil }
             received.append(contentsOf: buffer[..<count])
         }
+    }
+
+    /// Waits until the peer closes the connection, reading and discarding what
+    /// it sends; false when the receive timeout (30 s) passes first.
+    func waitForClose() -> Bool {
+        var buffer = [UInt8](repeating: 0, count: 4_096)
+        while true {
+            let count = recv(fd, &buffer, buffer.count, 0)
+            if count < 0 && errno == EINTR { continue }
+            if count > 0 { continue }
+            return count == 0 || errno == ECONNRESET
+        }
+    }
+
+    /// Whether a read would not block now: data or the end of the stream is there.
+    var isReadable: Bool {
+        var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return poll(&entry, 1, 0) > 0
     }
 
     /// Runs blocking work off the task threads.
