@@ -48,20 +48,19 @@ enum CallbackStatements {
                     i.checkout_request_id, i.result_code, i.result_desc, i.amount,
                     i.mpesa_receipt_number, i.transaction_time, i.phone_number, i.body,
                     i.stk_request_id,
-                    CASE WHEN i.result_code = '0' AND (
-                        i.receipt_first_checkout <> i.checkout_request_id
-                        OR EXISTS (
-                            SELECT 1 FROM mpesa.payments p
-                            WHERE p.mpesa_receipt_number = i.mpesa_receipt_number
-                                AND p.checkout_request_id <> i.checkout_request_id))
+                    -- A receipt belongs to the checkout of its payment, or without one
+                    -- to the first checkout in this batch; a checkout's payment has one
+                    -- receipt, likewise.
+                    CASE WHEN i.result_code = '0' AND i.checkout_request_id <> coalesce(
+                        (SELECT p.checkout_request_id FROM mpesa.payments p
+                            WHERE p.mpesa_receipt_number = i.mpesa_receipt_number),
+                        i.receipt_first_checkout)
                     THEN 'MpesaReceiptNumber is already recorded for another CheckoutRequestID; '
                         || 'no payment was added'
-                    WHEN i.result_code = '0' AND (
-                        i.checkout_first_receipt <> i.mpesa_receipt_number
-                        OR EXISTS (
-                            SELECT 1 FROM mpesa.payments p
-                            WHERE p.checkout_request_id = i.checkout_request_id
-                                AND p.mpesa_receipt_number <> i.mpesa_receipt_number))
+                    WHEN i.result_code = '0' AND i.mpesa_receipt_number <> coalesce(
+                        (SELECT p.mpesa_receipt_number FROM mpesa.payments p
+                            WHERE p.checkout_request_id = i.checkout_request_id),
+                        i.checkout_first_receipt)
                     THEN 'a payment with another MpesaReceiptNumber is already recorded for '
                         || 'this CheckoutRequestID; no payment was added'
                     END
