@@ -27,12 +27,12 @@ enum ConnectionBudget {
         }
         let fitting = max(16, (limits.soft - reserved) / 2)
         guard fitting < wanted else {
-            logger.info("open-file limit", [.limit: limits.soft, .count: wanted])
+            logger.info("open-file limit", [.limit: limits.soft, .maximumConnections: wanted])
             return wanted
         }
         logger.warning(
             "MPESA_MAX_CONNECTIONS lowered to fit the open-file limit",
-            [.limit: limits.soft, .count: fitting])
+            [.limit: limits.soft, .maximumConnections: fitting])
         return fitting
     }
 

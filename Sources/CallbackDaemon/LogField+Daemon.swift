@@ -31,4 +31,6 @@ extension LogField {
     static let pastDeadline = LogField("past_deadline")
     /// A limit, such as the open-file limit.
     static let limit = LogField("limit")
+    /// The connections each listener may hold open.
+    static let maximumConnections = LogField("max_connections")
 }

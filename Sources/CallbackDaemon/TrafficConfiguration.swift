@@ -34,11 +34,15 @@ public struct TrafficConfiguration: Sendable {
         allowedSources = source.cidrList("MPESA_ALLOWED_SOURCES", aliases: preset)
         trustedProxies = source.cidrList("MPESA_TRUSTED_PROXIES")
         rateLimitExempt = source.cidrList("MPESA_RATE_LIMIT_EXEMPT", aliases: preset)
-        let perSecond = source.integer("MPESA_RATE_LIMIT", default: 20, range: 0...1_000_000)
+        let perSecond = source.parsed(
+            "MPESA_RATE_LIMIT", default: 20.0,
+            expecting: "a number of requests per second from 0 (no limit) to 1000000"
+        ) { text in
+            Double(text).flatMap { $0.isFinite && (0...1_000_000).contains($0) ? $0 : nil }
+        }
         let burst = source.integer("MPESA_RATE_LIMIT_BURST", default: 50, range: 1...1_000_000)
         rateLimit =
-            perSecond == 0
-            ? nil : SourceRateLimiter.Rate(perSecond: Double(perSecond), burst: burst)
+            perSecond == 0 ? nil : SourceRateLimiter.Rate(perSecond: perSecond, burst: burst)
         maximumConnections = source.integer(
             "MPESA_MAX_CONNECTIONS", default: 1_024, range: 16...1_000_000)
         requestDeadline = source.duration(

@@ -96,7 +96,7 @@ import Testing
         try credentials.write("safaricom", to: "MPESA_ALLOWED_SOURCES")
         let environment = [
             "CREDENTIALS_DIRECTORY": credentials.path, "MPESA_CALLBACK_TOKEN": "",
-            "MPESA_RATE_LIMIT": "1", "MPESA_RATE_LIMIT_BURST": "1",
+            "MPESA_RATE_LIMIT": "0.001", "MPESA_RATE_LIMIT_BURST": "1",
         ]
         try await withDaemon(environment: environment) { daemon, database in
             let through = [("X-Forwarded-For", "203.0.113.50")]
@@ -113,7 +113,7 @@ import Testing
                 LogLines.field("changed", of: reloaded)
                     == "MPESA_ALLOWED_SOURCES,MPESA_TRUSTED_PROXIES")
 
-            // Allowed now, and never rate limited, at one request a second.
+            // Allowed now, and so never rate limited, though its bucket holds one.
             for index in 0..<5 {
                 let body = CallbackBodies.failure(checkoutRequestID: "ws_CO_reload_\(index)")
                 #expect(try await daemon.postCallback(body, headers: through)?.status == 200)

@@ -76,7 +76,10 @@ final class SlowClients: @unchecked Sendable {
                     sockets[index] = nil
                     state.withLock { $0.reconnected += 1 }
                 }
-                if let connection = try? RawHTTPConnection(port: port) {
+                // From an address of their own: their thousands of local ports,
+                // some left in TIME_WAIT, then never collide with a port that a
+                // test's PostgreSQL cluster wants on 127.0.0.1.
+                if let connection = try? RawHTTPConnection(port: port, from: "127.0.0.7") {
                     sockets[index] = (connection, 0)
                     opened()
                 }
