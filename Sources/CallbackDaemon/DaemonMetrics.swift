@@ -97,14 +97,12 @@ final class DaemonMetrics: Sendable {
             "mpesa_http_request_duration_seconds",
             help: "Time from a request reaching its handler to its answer, by listener.",
             labelNames: ["listener"], buckets: Histogram.secondsBuckets)
-        requestDurations = Dictionary(
-            uniqueKeysWithValues: Listener.allCases.map { ($0, durations.labels($0.rawValue)) })
+        requestDurations = Listener.each { durations.labels($0.rawValue) }
         let inFlight = registry.gaugeFamily(
             "mpesa_http_requests_in_flight",
             help: "Requests received and not yet answered, by listener.",
             labelNames: ["listener"])
-        requestsInFlight = Dictionary(
-            uniqueKeysWithValues: Listener.allCases.map { ($0, inFlight.labels($0.rawValue)) })
+        requestsInFlight = Listener.each { inFlight.labels($0.rawValue) }
 
         commitDuration = registry.histogram(
             "mpesa_database_commit_duration_seconds",

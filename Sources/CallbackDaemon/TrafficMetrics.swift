@@ -53,19 +53,12 @@ final class TrafficMetrics: Sendable {
             help: "Connections the daemon closed: to make room under the cap, or because "
                 + "a request was incomplete at its deadline.",
             labelNames: ["listener", "reason"])
-        overCap = Dictionary(
-            uniqueKeysWithValues: Listener.allCases.map {
-                ($0, dropped.labels($0.rawValue, "connection_cap"))
-            })
-        pastDeadline = Dictionary(
-            uniqueKeysWithValues: Listener.allCases.map {
-                ($0, dropped.labels($0.rawValue, "request_deadline"))
-            })
+        overCap = Listener.each { dropped.labels($0.rawValue, "connection_cap") }
+        pastDeadline = Listener.each { dropped.labels($0.rawValue, "request_deadline") }
         let open = registry.gaugeFamily(
             "mpesa_http_connections_open", help: "Client connections open, by listener.",
             labelNames: ["listener"])
-        openConnections = Dictionary(
-            uniqueKeysWithValues: Listener.allCases.map { ($0, open.labels($0.rawValue)) })
+        openConnections = Listener.each { open.labels($0.rawValue) }
         let previous = registry.counterFamily(
             "mpesa_previous_token_requests_total",
             help: "Requests that carried the previous value of a token being rotated.",

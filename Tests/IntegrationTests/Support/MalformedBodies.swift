@@ -9,10 +9,10 @@ import MpesaCore
 /// Every body it returns is one the validator rejects; a mutation that
 /// happens to leave a valid callback is thrown away.
 struct MalformedBodies {
-    private var random: SplitMix64
+    private var random: SeededSequence
 
     init(seed: UInt64) {
-        random = SplitMix64(seed: seed)
+        random = SeededSequence(seed: seed)
     }
 
     /// The fields of a success, each as JSON text, that the mutations work on.
@@ -131,8 +131,9 @@ struct MalformedBodies {
     }
 }
 
-/// A small, fast generator with a 64-bit seed (Steele, Lea and Flood's SplitMix64).
-struct SplitMix64 {
+/// A 64-bit linear congruential generator (Knuth's MMIX constants) with its high
+/// bits folded into the low ones: plenty for choosing mutations from a seed.
+struct SeededSequence {
     private var state: UInt64
 
     init(seed: UInt64) {
@@ -140,11 +141,8 @@ struct SplitMix64 {
     }
 
     mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return state ^ (state >> 29)
     }
 
     /// A number in `0..<bound`; 0 when `bound` is 0.

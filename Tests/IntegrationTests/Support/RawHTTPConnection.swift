@@ -15,29 +15,12 @@ final class RawHTTPConnection: @unchecked Sendable {
         guard fd >= 0 else { throw TestSetupError("socket failed") }
         _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
         if let sourceAddress {
-            var local = sockaddr_in()
-            local.sin_family = sa_family_t(AF_INET)
-            local.sin_addr.s_addr = inet_addr(sourceAddress)
-            let bound = withUnsafePointer(to: &local) { pointer in
-                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                }
-            }
-            guard bound == 0 else {
+            guard Self.call(bind, fd, sourceAddress, port: 0) == 0 else {
                 close(fd)
                 throw TestSetupError("bind to \(sourceAddress) failed: \(errno)")
             }
         }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let status = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard status == 0 else {
+        guard Self.call(connect, fd, "127.0.0.1", port: port) == 0 else {
             close(fd)
             throw TestSetupError("connect failed: \(errno)")
         }
@@ -47,6 +30,22 @@ final class RawHTTPConnection: @unchecked Sendable {
 
     deinit {
         close(fd)
+    }
+
+    /// Calls `bind` or `connect` on `fd` with an IPv4 address and port.
+    private static func call(
+        _ function: (Int32, UnsafePointer<sockaddr>, socklen_t) -> Int32, _ fd: Int32,
+        _ host: String, port: Int
+    ) -> Int32 {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr(host)
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                function(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
     }
 
     /// Writes all of `bytes`; false when the peer has closed.
