@@ -5,8 +5,8 @@ import MpesaCore
 import ServiceKit
 
 /// Serves `POST /stk/callback/{token}` on the public listener: checks the
-/// token, validates the body, records the delivery and answers once the
-/// record is durable.
+/// source, then the token, validates the body, records the delivery and
+/// answers once the record is durable.
 ///
 /// Thread rules: loop thread only.
 final class CallbackEndpoint {
@@ -16,26 +16,48 @@ final class CallbackEndpoint {
     private let recorder: DurableRecorder
     private let logger: Logger
     private let metrics: DaemonMetrics
-    private var callbackToken: Secret
+    /// The allowlist, the trusted proxies and the rate limit.
+    let sources: SourcePolicy
+    private var callbackToken: RotatingSecret
     private var requestIDs = RequestIDs()
+    private var previousTokenNotice = OccasionalNotice(every: .seconds(600))
+    private var rateLimitNotice = OccasionalNotice(every: .seconds(10))
 
     init(
-        recorder: DurableRecorder, callbackToken: Secret, logger: Logger, metrics: DaemonMetrics
+        recorder: DurableRecorder, callbackToken: RotatingSecret, sources: SourcePolicy,
+        logger: Logger, metrics: DaemonMetrics
     ) {
         self.recorder = recorder
         self.callbackToken = callbackToken
+        self.sources = sources
         self.logger = logger
         self.metrics = metrics
     }
 
     /// Replaces the token, for a reload.
     func updateToken(_ token: Secret) {
-        callbackToken = token
+        callbackToken.current = token
+    }
+
+    /// Replaces the token being retired, for a reload.
+    func updatePreviousToken(_ token: Secret?) {
+        callbackToken.previous = token
     }
 
     func handle(_ request: HTTPRequest) {
         let requestID = requestIDs.next()
-        let source = request.peerAddress
+        let address: IPAddress?
+        switch sources.decide(request) {
+        case .allowed(let allowed):
+            address = allowed
+        case .notAllowed(let refused):
+            refuseSource(request, requestID: requestID, address: refused)
+            return
+        case .rateLimited(let limited):
+            refuseRate(request, address: limited)
+            return
+        }
+        let source = address?.description ?? "unknown"
 
         // The token is the only credential a callback carries: a request
         // without it learns nothing, not even whether the route exists.
@@ -66,7 +88,8 @@ final class CallbackEndpoint {
         case .success(let callback): verdict = .accepted(callback)
         case .failure(let rejection): verdict = .rejected(rejection)
         }
-        let delivery = Delivery(sourceAddress: source, body: body, verdict: verdict)
+        let delivery = Delivery(
+            sourceAddress: address?.description, body: body, verdict: verdict)
         recorder.record(delivery) { [self] outcome in
             answer(request, requestID: requestID, delivery: delivery, outcome: outcome)
         }
@@ -75,7 +98,45 @@ final class CallbackEndpoint {
     private func hasValidToken(_ path: String) -> Bool {
         guard path.hasPrefix(Self.pathPrefix) else { return false }
         let candidate = path.utf8.dropFirst(Self.pathPrefix.utf8.count)
-        return callbackToken.constantTimeEquals(candidate)
+        switch callbackToken.match(candidate) {
+        case .current:
+            return true
+        case .previous:
+            metrics.traffic.previousTokenUsed(.callback)
+            if let count = previousTokenNotice.occurred() {
+                logger.notice(
+                    "callback used the previous token; Safaricom still has the old URL",
+                    [.count: count])
+            }
+            return true
+        case .none:
+            return false
+        }
+    }
+
+    /// Answers 403 to a source outside the allowlist; nothing is read or stored.
+    private func refuseSource(_ request: HTTPRequest, requestID: String, address: IPAddress?) {
+        metrics.traffic.refused(.sourceNotAllowed)
+        logger.warning(
+            "callback source not allowed",
+            [
+                .requestID: requestID, .method: request.method.rawValue,
+                .source: address?.description ?? request.peerAddress, .peer: request.peerAddress,
+            ])
+        request.respond(status: .forbidden, text: #"{"error":"forbidden"}"#)
+    }
+
+    /// Answers 429 to a source over its rate, and closes its connection; logged once in
+    /// a while, since a source over its rate is sending many.
+    private func refuseRate(_ request: HTTPRequest, address: IPAddress) {
+        metrics.traffic.refused(.rateLimited)
+        if let count = rateLimitNotice.occurred(at: request.receivedAt) {
+            logger.warning(
+                "callback sources rate limited", [.source: address.description, .count: count])
+        }
+        request.respond(
+            status: .tooManyRequests, headers: [("Retry-After", "1"), ("Connection", "close")],
+            text: #"{"error":"rate_limited"}"#)
     }
 
     private func answer(

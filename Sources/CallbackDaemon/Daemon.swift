@@ -167,16 +167,20 @@ public final class Daemon: @unchecked Sendable {
 
     private func startListeners(_ sockets: ListenerSockets) throws(EventError) {
         guard let durable else { preconditionFailure("the spool is opened before the listeners") }
+        let traffic = configuration.traffic
+        let cap = ConnectionBudget.connectionCap(wanted: traffic.maximumConnections, logger: logger)
         let endpoint = CallbackEndpoint(
-            recorder: durable, callbackToken: configuration.callbackToken, logger: logger,
-            metrics: metrics)
+            recorder: durable,
+            callbackToken: RotatingSecret(
+                current: configuration.callbackToken,
+                previous: configuration.previousCallbackToken),
+            sources: SourcePolicy(traffic), logger: logger, metrics: metrics)
         let publicServer = try HTTPServer(
-            loop: loop,
-            limits: HTTPServer.Limits(
-                maximumBodyBytes: CallbackLimits.maximumBodyBytes, timeout: .seconds(15))
+            loop: loop, limits: ConnectionBudget.publicLimits(traffic, cap: cap)
         ) { request in
             endpoint.handle(request)
         }
+        observeDrops(on: publicServer, as: .public)
         metrics.observe(publicServer, as: .public) { [logger] status in
             logger.warning(
                 "request answered by the HTTP layer",
@@ -188,7 +192,10 @@ public final class Daemon: @unchecked Sendable {
         try sockets.open(
             publicServer, for: .public, otherwise: configuration.listen, logger: logger)
 
-        let router = AdminRouter(adminToken: configuration.adminToken, logger: logger)
+        let router = AdminRouter(
+            adminToken: configuration.adminToken,
+            previousAdminToken: configuration.previousAdminToken, logger: logger,
+            metrics: metrics.traffic)
         HealthRoutes.register(on: router) { [unowned self] in
             HealthRoutes.Readiness(
                 canMakeDurable: durable.canMakeDurable, databaseState: writeState.rawValue,
@@ -198,15 +205,19 @@ public final class Daemon: @unchecked Sendable {
         StkPushRoutes.register(
             on: router, sender: senderService?.sender, loop: loop, logger: logger)
         let adminServer = try HTTPServer(
-            loop: loop, limits: HTTPServer.Limits(maximumBodyBytes: 65_536)
+            loop: loop, limits: ConnectionBudget.adminLimits(traffic, cap: cap)
         ) { request in
             router.handle(request)
         }
+        observeDrops(on: adminServer, as: .admin)
         metrics.observe(adminServer, as: .admin)
         metrics.registerRoute(on: router) { [unowned self] in
             metrics.spoolDepthChanged(to: durable.spoolDepth)
             metrics.setRequestsInFlight(self.publicServer?.inFlight ?? 0, on: .public)
             metrics.setRequestsInFlight(self.adminServer?.inFlight ?? 0, on: .admin)
+            let open = metrics.traffic.setOpenConnections
+            open(self.publicServer?.openConnections ?? 0, .public)
+            open(self.adminServer?.openConnections ?? 0, .admin)
         }
         try sockets.open(
             adminServer, for: .admin, otherwise: configuration.adminListen, logger: logger)
@@ -216,6 +227,20 @@ public final class Daemon: @unchecked Sendable {
         adminRouter = router
         self.publicServer = publicServer
         self.adminServer = adminServer
+    }
+
+    /// Counts and logs the connections a listener's limits dropped, one line a second
+    /// at most.
+    private func observeDrops(on server: HTTPServer, as listener: Listener) {
+        server.onConnectionsDropped = { [logger, metrics] drops in
+            metrics.traffic.connectionsDropped(drops, on: listener)
+            logger.warning(
+                "connections dropped",
+                [
+                    .listener: listener.rawValue, .overCap: drops.overCap,
+                    .pastDeadline: drops.pastDeadline,
+                ])
+        }
     }
 
     private func installSignalHandlers() throws(EventError) {
@@ -354,6 +379,7 @@ public final class Daemon: @unchecked Sendable {
         reloader.onChange(
             of: "MPESA_ADMIN_TOKEN", \.adminToken, differs: ConfigurationReloader.secretsDiffer,
             apply: router.updateToken)
+        reloader.watchTrafficSettings(endpoint: endpoint, router: router)
         reloader.onStart = { [supervision] in supervision.reloadStarted() }
         reloader.onFinish = { [supervision, metrics] applied in
             metrics.reloadFinished(applied: applied)

@@ -20,6 +20,13 @@ public struct DaemonConfiguration: Sendable {
     public var adminListen: SocketAddressSpec
     /// Bearer token for `/v1/*` on the admin listener; nil disables `/v1/*`.
     public var adminToken: Secret?
+    /// The callback token being retired, still accepted while Safaricom holds
+    /// callback URLs made with it.
+    public var previousCallbackToken: Secret?
+    /// The admin token being retired, still accepted.
+    public var previousAdminToken: Secret?
+    /// Who may reach the public listener, how often, and for how long.
+    public var traffic: TrafficConfiguration
     public var logLevel: LogLevel
     /// How long a callback may wait for its commit before the daemon gives up
     /// on PostgreSQL for it.
@@ -53,6 +60,11 @@ public struct DaemonConfiguration: Sendable {
         adminListen = source.hostAndPort(
             "MPESA_ADMIN_LISTEN", default: SocketAddressSpec(host: "127.0.0.1", port: 8081))
         adminToken = source.secret("MPESA_ADMIN_TOKEN", minimumLength: Self.minimumTokenLength)
+        previousCallbackToken = source.secret(
+            "MPESA_CALLBACK_TOKEN_PREVIOUS", minimumLength: Self.minimumTokenLength)
+        previousAdminToken = source.secret(
+            "MPESA_ADMIN_TOKEN_PREVIOUS", minimumLength: Self.minimumTokenLength)
+        traffic = TrafficConfiguration(source: source)
         logLevel = source.enumeration("MPESA_LOG_LEVEL", default: LogLevel.info)
         commitDeadline = source.duration(
             "MPESA_COMMIT_DEADLINE", default: .seconds(2),
@@ -68,6 +80,10 @@ public struct DaemonConfiguration: Sendable {
             "MPESA_SPOOL_DIR", default: stateDirectory.map { $0 + "/spool" } ?? ".local/spool")
         sender = SenderConfiguration.optional(from: source)
         reconciler = ReconcilerConfiguration(source: source)
+        if previousAdminToken != nil && adminToken == nil {
+            source.recordProblem(
+                "MPESA_ADMIN_TOKEN_PREVIOUS", "is set while MPESA_ADMIN_TOKEN is not")
+        }
         if listen == adminListen && listen.port != 0 {
             source.recordProblem(
                 "MPESA_ADMIN_LISTEN", "must differ from MPESA_LISTEN (\(listen))")

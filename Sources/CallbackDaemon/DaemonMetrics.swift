@@ -19,6 +19,8 @@ import StkSender
 final class DaemonMetrics: Sendable {
     /// The registry that `GET /metrics` renders.
     let registry = MetricsRegistry()
+    /// Refused requests, dropped and open connections, previous tokens.
+    let traffic: TrafficMetrics
 
     private let callbacks: [String: Counter]
     private let notRecorded: [String: Counter]
@@ -73,14 +75,12 @@ final class DaemonMetrics: Sendable {
             "mpesa_http_request_duration_seconds",
             help: "Time from a request reaching its handler to its answer, by listener.",
             labelNames: ["listener"], buckets: Histogram.secondsBuckets)
-        requestDurations = Dictionary(
-            uniqueKeysWithValues: Listener.allCases.map { ($0, durations.labels($0.rawValue)) })
+        requestDurations = Listener.each { durations.labels($0.rawValue) }
         let inFlight = registry.gaugeFamily(
             "mpesa_http_requests_in_flight",
             help: "Requests received and not yet answered, by listener.",
             labelNames: ["listener"])
-        requestsInFlight = Dictionary(
-            uniqueKeysWithValues: Listener.allCases.map { ($0, inFlight.labels($0.rawValue)) })
+        requestsInFlight = Listener.each { inFlight.labels($0.rawValue) }
 
         commitDuration = registry.histogram(
             "mpesa_database_commit_duration_seconds",
@@ -123,6 +123,7 @@ final class DaemonMetrics: Sendable {
             "mpesa_reconciliation_queries_total",
             help: "STK queries made for unsettled pushes, by what they found.",
             labelNames: ["result"])
+        traffic = TrafficMetrics(registry: registry)
     }
 
     /// Adds `GET /metrics` to `router`. It needs no token: nothing in it is

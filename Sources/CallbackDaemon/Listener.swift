@@ -6,3 +6,10 @@ enum Listener: String, Sendable, CaseIterable {
     /// Health, readiness, metrics and the `/v1` API.
     case admin
 }
+
+extension Listener {
+    /// One value for each listener, such as a metric's child.
+    static func each<Value>(_ make: (Listener) -> Value) -> [Listener: Value] {
+        Dictionary(uniqueKeysWithValues: allCases.map { ($0, make($0)) })
+    }
+}

@@ -23,4 +23,14 @@ extension LogField {
     static let socket = LogField("socket")
     /// An interval, in milliseconds.
     static let intervalMS = LogField("interval_ms")
+    /// The TCP peer of a request, when it differs in meaning from its source (a proxy).
+    static let peer = LogField("peer")
+    /// Connections dropped to make room under the cap.
+    static let overCap = LogField("over_cap")
+    /// Connections dropped because a request was incomplete at its deadline.
+    static let pastDeadline = LogField("past_deadline")
+    /// A limit, such as the open-file limit.
+    static let limit = LogField("limit")
+    /// The connections each listener may hold open.
+    static let maximumConnections = LogField("max_connections")
 }

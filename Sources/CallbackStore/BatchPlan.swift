@@ -24,6 +24,9 @@ struct BatchPlan {
         if !accepted.isEmpty {
             commands.append(
                 PostgresCommand(
+                    CallbackStatements.lockKeys, [PostgresArrays.text(Self.lockKeys(accepted))]))
+            commands.append(
+                PostgresCommand(
                     CallbackStatements.recordCallbacks,
                     [
                         PostgresArrays.uuid(accepted.map { $0.0.id }),
@@ -64,6 +67,9 @@ struct BatchPlan {
     func outcomes(from results: [PostgresRows]) -> [DeliveryID: CallbackRecorder.Recorded] {
         var outcomes: [DeliveryID: CallbackRecorder.Recorded] = [:]
         var remaining = results[...]
+        if !accepted.isEmpty {
+            _ = remaining.popFirst()  // the locks
+        }
         if !accepted.isEmpty, let rows = remaining.popFirst() {
             for row in rows.rows {
                 guard let delivery = Self.delivery(at: row[0], in: accepted) else { continue }
@@ -79,6 +85,21 @@ struct BatchPlan {
             }
         }
         return outcomes
+    }
+
+    /// What two batches in flight at once must not both hold: each accepted
+    /// callback's checkout (whose request it may settle and whose payment it
+    /// may add) and each success's receipt.
+    private static func lockKeys(_ accepted: [(Delivery, StkCallback)]) -> [String?] {
+        var keys: [String?] = []
+        keys.reserveCapacity(accepted.count * 2)
+        for (_, callback) in accepted {
+            keys.append("c" + callback.checkoutRequestID)
+            if let receipt = callback.payment?.receiptNumber {
+                keys.append("r" + receipt)
+            }
+        }
+        return keys
     }
 
     /// The delivery at a 1-based array position returned by a statement.

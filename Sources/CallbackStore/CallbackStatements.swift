@@ -2,13 +2,32 @@ import PostgresClient
 
 /// The prepared statements that write one batch of deliveries.
 ///
-/// A batch of any size costs at most two statements, both in one
-/// transaction (one pipeline sync): one for the accepted callbacks, which
-/// inserts them, adds their payments and settles their requests through
-/// data-modifying CTEs, and one for the rejected bodies. Columns arrive as
+/// A batch of any size costs at most three statements, all in one
+/// transaction (one pipeline sync): one that locks the batch's checkouts and
+/// receipts, one for the accepted callbacks, which inserts them, adds their
+/// payments and settles their requests through data-modifying CTEs, and one
+/// for the rejected bodies. Columns arrive as
 /// arrays (`unnest`). Nothing looks the batch's rows up again afterwards, so
 /// no plan depends on how large `mpesa.callbacks` has grown.
 enum CallbackStatements {
+    /// Takes a transaction-level advisory lock on each key of `$1` (text),
+    /// in one order, so that deadlocks cannot arise between batches.
+    ///
+    /// Batches on different connections run at once, and the checks in
+    /// `recordCallbacks` read the payments committed before it starts: a batch
+    /// that shares a checkout or a receipt with one in flight waits here for
+    /// that one's commit, and then sees its payment. A hash collision only
+    /// makes two unrelated batches take turns.
+    static let lockKeys = PreparedStatement(
+        name: "lock_keys",
+        sql: """
+            SELECT count(pg_advisory_xact_lock(k))
+            FROM (
+                SELECT DISTINCT hashtextextended(key, 0) AS k FROM unnest($1::text[]) AS key
+                ORDER BY 1
+            ) keys
+            """)
+
     /// `$1`…`$12`, one array element per callback, in PostgreSQL's binary
     /// format: delivery id (`uuid`), received at (microseconds since 1970),
     /// source address (text), merchant request id, checkout request id,
@@ -36,7 +55,12 @@ enum CallbackStatements {
                     -- The first checkout in this batch to use each receipt.
                     first_value(d.checkout_request_id) OVER (
                         PARTITION BY d.mpesa_receipt_number ORDER BY d.position
-                    ) AS receipt_first_checkout
+                    ) AS receipt_first_checkout,
+                    -- The first receipt in this batch for each checkout's successes.
+                    first_value(d.mpesa_receipt_number) OVER (
+                        PARTITION BY d.checkout_request_id, d.result_code = '0'
+                        ORDER BY d.position
+                    ) AS checkout_first_receipt
                 FROM unnest($1::uuid[], $2::int8[], $3::text[], $4::text[], $5::text[],
                         $6::text[], $7::text[], $8::int8[], $9::text[], $10::int8[],
                         $11::text[], $12::bytea[])
@@ -55,14 +79,21 @@ enum CallbackStatements {
                     i.checkout_request_id, i.result_code, i.result_desc, i.amount,
                     i.mpesa_receipt_number, i.transaction_time, i.phone_number, i.body,
                     i.stk_request_id,
-                    CASE WHEN i.result_code = '0' AND (
-                        i.receipt_first_checkout <> i.checkout_request_id
-                        OR EXISTS (
-                            SELECT 1 FROM mpesa.payments p
-                            WHERE p.mpesa_receipt_number = i.mpesa_receipt_number
-                                AND p.checkout_request_id <> i.checkout_request_id))
+                    -- A receipt belongs to the checkout of its payment, or without one
+                    -- to the first checkout in this batch; a checkout's payment has one
+                    -- receipt, likewise.
+                    CASE WHEN i.result_code = '0' AND i.checkout_request_id <> coalesce(
+                        (SELECT p.checkout_request_id FROM mpesa.payments p
+                            WHERE p.mpesa_receipt_number = i.mpesa_receipt_number),
+                        i.receipt_first_checkout)
                     THEN 'MpesaReceiptNumber is already recorded for another CheckoutRequestID; '
                         || 'no payment was added'
+                    WHEN i.result_code = '0' AND i.mpesa_receipt_number <> coalesce(
+                        (SELECT p.mpesa_receipt_number FROM mpesa.payments p
+                            WHERE p.checkout_request_id = i.checkout_request_id),
+                        i.checkout_first_receipt)
+                    THEN 'a payment with another MpesaReceiptNumber is already recorded for '
+                        || 'this CheckoutRequestID; no payment was added'
                     END
                 FROM input i
                 ORDER BY i.position
@@ -87,6 +118,8 @@ enum CallbackStatements {
                             'payer differs from the phone number the request was sent to'
                         WHEN r.state IN ('failed', 'refused') THEN
                             'success arrived for a request already settled as ' || r.state
+                        WHEN c.merchant_request_id <> r.merchant_request_id THEN
+                            'MerchantRequestID differs from the one Daraja gave the request'
                     END
                 FROM inserted c
                 LEFT JOIN mpesa.stk_requests r ON r.id = c.stk_request_id
@@ -149,5 +182,5 @@ enum CallbackStatements {
             """)
 
     /// Every statement the recorder needs prepared on its connection.
-    static let all = [recordCallbacks, insertRejected]
+    static let all = [lockKeys, recordCallbacks, insertRejected]
 }

@@ -1,4 +1,5 @@
 import CLibEvent
+import Glibc
 
 /// One request received by an `HTTPServer`, answered exactly once.
 ///
@@ -10,6 +11,7 @@ import CLibEvent
 public final class HTTPRequest {
     private var request: OpaquePointer?
     private unowned let server: HTTPServer
+    private let connection: ConnectionTable.Connection?
 
     /// The request method.
     public let method: HTTPMethod
@@ -22,9 +24,10 @@ public final class HTTPRequest {
     /// When the request reached the handler, on the monotonic clock.
     public let receivedAt: ContinuousClock.Instant
 
-    init(_ request: OpaquePointer, server: HTTPServer) {
+    init(_ request: OpaquePointer, server: HTTPServer, connection: ConnectionTable.Connection?) {
         self.request = request
         self.server = server
+        self.connection = connection
         self.receivedAt = .now
         self.method = HTTPRequest.method(of: request)
         let uri = evhttp_request_get_evhttp_uri(request)
@@ -49,6 +52,25 @@ public final class HTTPRequest {
             let value = evhttp_find_header(headers, name)
         else { return nil }
         return String(cString: value)
+    }
+
+    /// The values of every header named `name` (case-insensitive), in the order
+    /// received.
+    public func headerValues(_ name: String) -> [String] {
+        guard let request, let headers = evhttp_request_get_input_headers(request) else {
+            return []
+        }
+        var values: [String] = []
+        var entry = headers.pointee.tqh_first
+        while let header = entry {
+            if let key = header.pointee.key, let value = header.pointee.value,
+                strcasecmp(key, name) == 0
+            {
+                values.append(String(cString: value))
+            }
+            entry = header.pointee.next.tqe_next
+        }
+        return values
     }
 
     /// The number of body bytes received.
@@ -97,7 +119,7 @@ public final class HTTPRequest {
                 _ = evbuffer_add(buffer, bytes.baseAddress, bytes.count)
             }
         }
-        server.send(request, status: status, receivedAt: receivedAt)
+        server.send(request, status: status, receivedAt: receivedAt, connection: connection)
     }
 
     /// Sends a short JSON or text answer given as a string.

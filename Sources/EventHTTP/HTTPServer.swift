@@ -15,17 +15,38 @@ public final class HTTPServer {
         public var maximumBodyBytes: Int
         /// The request line and headers together.
         public var maximumHeaderBytes: Int
-        /// Read and write timeout of a connection, idle keep-alive included.
+        /// Read and write timeout of a connection, idle keep-alive included: the longest
+        /// it may go without a byte read or written.
         public var timeout: Duration
+        /// The most connections open at once; at the cap, a new connection makes the
+        /// one that has waited longest for a request go. Nil for no cap.
+        public var maximumConnections: Int?
+        /// The longest a request may take to arrive, head and body, from its first
+        /// byte; nil for no deadline.
+        public var requestDeadline: Duration?
 
         public init(
             maximumBodyBytes: Int, maximumHeaderBytes: Int = 8_192,
-            timeout: Duration = .seconds(30)
+            timeout: Duration = .seconds(30), maximumConnections: Int? = nil,
+            requestDeadline: Duration? = nil
         ) {
             self.maximumBodyBytes = maximumBodyBytes
             self.maximumHeaderBytes = maximumHeaderBytes
             self.timeout = timeout
+            self.maximumConnections = maximumConnections
+            self.requestDeadline = requestDeadline
         }
+    }
+
+    /// Connections dropped by the cap or the request deadline since the last report.
+    public struct DroppedConnections: Sendable, Equatable {
+        /// Waiting connections dropped to make room under the cap.
+        public var overCap = 0
+        /// Connections whose request was still incomplete at its deadline.
+        public var pastDeadline = 0
+
+        /// Whether nothing was dropped.
+        public var isEmpty: Bool { overCap == 0 && pastDeadline == 0 }
     }
 
     /// A socket the server listens on, with the port the kernel chose for 0.
@@ -39,6 +60,7 @@ public final class HTTPServer {
 
     private let http: OpaquePointer
     private let handler: (HTTPRequest) -> Void
+    private let connections: ConnectionTable?
     private var listeners: [OpaquePointer] = []
     fileprivate var isSendingOwnReply = false
 
@@ -53,6 +75,18 @@ public final class HTTPServer {
     /// Called after each answer a handler sent, with its status and the
     /// time since the request reached the handler; for metrics.
     public var onResponse: ((HTTPStatus, Duration) -> Void)?
+    /// Called at most once a second with the connections dropped since the last call,
+    /// when the limits set a cap or a request deadline.
+    public var onConnectionsDropped: ((DroppedConnections) -> Void)? {
+        get { connections?.onDrops }
+        set { connections?.onDrops = newValue }
+    }
+
+    /// Connections open now, when the limits set a cap or a request deadline; nil
+    /// otherwise, since they are then not followed.
+    public var openConnections: Int? {
+        connections?.openCount
+    }
 
     /// Creates a server on `loop` that passes requests to `handler`.
     ///
@@ -60,6 +94,13 @@ public final class HTTPServer {
     public init(
         loop: EventLoop, limits: Limits, handler: @escaping (HTTPRequest) -> Void
     ) throws(EventError) {
+        let isFollowingConnections =
+            limits.maximumConnections != nil || limits.requestDeadline != nil
+        connections =
+            isFollowingConnections
+            ? try ConnectionTable(
+                loop: loop, maximumConnections: limits.maximumConnections,
+                requestDeadline: limits.requestDeadline) : nil
         guard let http = evhttp_new(loop.base) else {
             throw EventError(operation: "evhttp_new", errno: errno)
         }
@@ -83,7 +124,9 @@ public final class HTTPServer {
     }
 
     deinit {
+        connections?.detachAll()
         evhttp_free(http)
+        connections?.releaseAll()
     }
 
     /// Listens on `host:port`; port 0 lets the kernel choose.
@@ -135,13 +178,22 @@ public final class HTTPServer {
 
     fileprivate func received(_ request: OpaquePointer) {
         inFlight += 1
-        handler(HTTPRequest(request, server: self))
+        let connection = connections?.requestArrived(request)
+        handler(HTTPRequest(request, server: self, connection: connection))
     }
 
-    func send(_ request: OpaquePointer, status: HTTPStatus, receivedAt: ContinuousClock.Instant) {
+    fileprivate func accepted(_ bufferEvent: OpaquePointer) {
+        connections?.accepted(bufferEvent)
+    }
+
+    func send(
+        _ request: OpaquePointer, status: HTTPStatus, receivedAt: ContinuousClock.Instant,
+        connection: ConnectionTable.Connection?
+    ) {
         isSendingOwnReply = true
         evhttp_send_reply(request, Int32(status.code), status.reason, nil)
         isSendingOwnReply = false
+        connection?.answered()
         onResponse?(status, .now - receivedAt)
         inFlight -= 1
         if inFlight == 0, let onIdle {
@@ -178,6 +230,9 @@ private func httpServerNewConnection(
     else { return nil }
     if let output = bufferevent_get_output(bufferEvent) {
         evbuffer_add_cb(output, httpServerOutputChanged, arg)
+    }
+    if let arg {
+        Unmanaged<HTTPServer>.fromOpaque(arg).takeUnretainedValue().accepted(bufferEvent)
     }
     return bufferEvent
 }

@@ -57,6 +57,14 @@ public final class LoopEvent {
         return try LoopEvent(loop: loop, fd: fd, flags: flags) { _ in body() }
     }
 
+    /// An event that runs `body` once on the loop thread each time `activate()` has been
+    /// called, however many times, since it last ran.
+    public static func deferred(
+        on loop: EventLoop, _ body: @escaping () -> Void
+    ) throws(EventError) -> LoopEvent {
+        try LoopEvent(loop: loop, fd: -1, flags: 0) { _ in body() }
+    }
+
     /// Calls `body` on the loop thread each time the process receives `signal`.
     public static func signal(
         _ number: Int32, on loop: EventLoop, _ body: @escaping () -> Void
@@ -77,6 +85,12 @@ public final class LoopEvent {
         } else {
             event_add(event, nil)
         }
+    }
+
+    /// Makes the event fire on this turn of the loop, after the callbacks already due.
+    public func activate() {
+        guard let event else { return }
+        event_active(event, EV_TIMEOUT, 0)
     }
 
     /// Disarms the event; it can be armed again.

@@ -250,13 +250,17 @@ public final class PostgresConnection: @unchecked Sendable {
     private func connect() {
         retryTimer = nil
         setState(.connecting, nil)
-        guard let connection = PQconnectStart(options.connectionString),
-            PQstatus(connection) != CONNECTION_BAD
-        else {
+        guard let connection = PQconnectStart(options.connectionString) else {
             lose(PostgresError(kind: .connection, operation: "connect", message: "cannot start"))
             return
         }
+        // Held before its status is read: a connection that failed at once
+        // must still be finished, which `lose` does through `tearDown`.
         self.connection = connection
+        guard PQstatus(connection) != CONNECTION_BAD else {
+            lose(LibPQ.connectionError(connection, operation: "connect"))
+            return
+        }
         PQsetNoticeReceiver(connection, { _, _ in }, nil)
         connectTimer = try? LoopEvent.timer(on: loop, after: options.connectTimeout) {
             [unowned self] in

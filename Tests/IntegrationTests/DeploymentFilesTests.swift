@@ -30,6 +30,8 @@ import Testing
             ("/etc/mpesa-callbackd/credentials/MPESA_DATABASE_URL", 0o600),
             ("/etc/mpesa-callbackd/credentials/MPESA_CALLBACK_TOKEN", 0o600),
             ("/etc/mpesa-callbackd/credentials/MPESA_ADMIN_TOKEN", 0o600),
+            ("/etc/mpesa-callbackd/credentials/MPESA_CALLBACK_TOKEN_PREVIOUS", 0o600),
+            ("/etc/mpesa-callbackd/credentials/MPESA_ADMIN_TOKEN_PREVIOUS", 0o600),
             ("/etc/mpesa-callbackd/credentials/MPESA_MIGRATION_DATABASE_URL", 0o600),
         ]
         for (path, mode) in expected {

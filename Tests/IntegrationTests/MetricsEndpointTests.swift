@@ -29,7 +29,7 @@ import Testing
             let response = try await client.get(daemon.adminURL("/metrics"))
             #expect(response.status == 200)
             #expect(response.headers["content-type"] == "text/plain; version=0.0.4; charset=utf-8")
-            let samples = Self.samples(response.text)
+            let samples = MetricSamples.parse(response.text)
 
             #expect(samples[#"mpesa_callbacks_total{outcome="success"}"#] == 3)
             #expect(samples[#"mpesa_callbacks_total{outcome="failure"}"#] == 2)
@@ -81,17 +81,5 @@ import Testing
             current = ""
         }
         return names
-    }
-
-    /// Each sample line's value, by its name and labels as written.
-    private static func samples(_ text: String) -> [String: Double] {
-        var samples: [String: Double] = [:]
-        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
-            guard let space = line.lastIndex(of: " "),
-                let value = Double(line[space...].dropFirst())
-            else { continue }
-            samples[String(line[..<space])] = value
-        }
-        return samples
     }
 }

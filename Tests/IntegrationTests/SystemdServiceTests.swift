@@ -75,6 +75,9 @@ import Testing
             environment: [
                 "MPESA_CALLBACK_TOKEN": DaemonProcess.callbackToken,
                 "MPESA_ADMIN_LISTEN": "127.0.0.1:0",
+                // The spool opens first; its default lies under .local in the
+                // working directory, which need not exist.
+                "MPESA_SPOOL_DIR": try DaemonProcess.makeSpoolDirectory(),
             ],
             passedSockets: [(fd: socket.fd, name: "mpesa-callbackd.socket")])
 

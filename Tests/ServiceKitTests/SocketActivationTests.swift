@@ -4,6 +4,15 @@ import Testing
 @testable import ServiceKit
 
 @Suite struct SocketActivationTests {
+    /// The first of the descriptor numbers the tests use, just under the open-file limit:
+    /// descriptors are handed out lowest first, so nothing else in the test process, where
+    /// other tests hold a thousand sockets at once, reaches them.
+    private static let high: Int32 = {
+        var limits = rlimit()
+        getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limits)
+        return Int32(min(limits.rlim_cur, 65_536)) - 64
+    }()
+
     /// Places `descriptors` at `first`, `first + 1`, ... without FD_CLOEXEC, the way
     /// systemd passes them. The numbers are high and distinct per test, so nothing else
     /// in the test process holds them.
@@ -31,48 +40,50 @@ import Testing
         var pipeEnds: [Int32] = [0, 0]
         try #require(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &pair) == 0)
         try #require(pipe(&pipeEnds) == 0)
-        try placeDescriptors(pair + [pipeEnds[0]], at: 700)
-        defer { closeDescriptors(from: 700, count: 3) }
+        try placeDescriptors(pair + [pipeEnds[0]], at: Self.high)
+        defer { closeDescriptors(from: Self.high, count: 3) }
         close(pipeEnds[1])
-        #expect(!isCloseOnExec(700))
+        #expect(!isCloseOnExec(Self.high))
 
         let sockets = try SocketActivation.listeningSockets(
             environment: [
                 "LISTEN_PID": String(getpid()), "LISTEN_FDS": "3",
                 "LISTEN_FDNAMES": "public:admin:",
             ],
-            firstDescriptor: 700, processID: getpid())
+            firstDescriptor: Self.high, processID: getpid())
 
-        #expect(sockets.map(\.fd) == [700, 701, 702])
+        #expect(sockets.map(\.fd) == [Self.high, Self.high + 1, Self.high + 2])
         #expect(sockets.map(\.name) == ["public", "admin", nil])
-        #expect(isCloseOnExec(700) && isCloseOnExec(701) && isCloseOnExec(702))
+        #expect(
+            isCloseOnExec(Self.high) && isCloseOnExec(Self.high + 1) && isCloseOnExec(Self.high + 2)
+        )
     }
 
     @Test func withoutNamesEverySocketIsUnnamed() throws {
         var pair: [Int32] = [0, 0]
         try #require(socketpair(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0, &pair) == 0)
-        try placeDescriptors(pair, at: 710)
-        defer { closeDescriptors(from: 710, count: 2) }
+        try placeDescriptors(pair, at: Self.high + 10)
+        defer { closeDescriptors(from: Self.high + 10, count: 2) }
 
         let sockets = try SocketActivation.listeningSockets(
             environment: ["LISTEN_PID": "42", "LISTEN_FDS": "2"],
-            firstDescriptor: 710, processID: 42)
+            firstDescriptor: Self.high + 10, processID: 42)
 
-        #expect(sockets.map(\.fd) == [710, 711])
+        #expect(sockets.map(\.fd) == [Self.high + 10, Self.high + 11])
         #expect(sockets.map(\.name) == [nil, nil])
     }
 
     @Test func socketsMeantForAnotherProcessAreLeftAlone() throws {
         let sockets = try SocketActivation.listeningSockets(
             environment: ["LISTEN_PID": "41", "LISTEN_FDS": "2"],
-            firstDescriptor: 720, processID: 42)
+            firstDescriptor: Self.high + 20, processID: 42)
 
         #expect(sockets.isEmpty)
     }
 
     @Test func withoutListenPIDThereAreNoSockets() throws {
         let sockets = try SocketActivation.listeningSockets(
-            environment: ["LISTEN_FDS": "2"], firstDescriptor: 720, processID: 42)
+            environment: ["LISTEN_FDS": "2"], firstDescriptor: Self.high + 20, processID: 42)
 
         #expect(sockets.isEmpty)
     }
@@ -91,22 +102,22 @@ import Testing
     func malformedVariablesAreErrors(environment: [String: String], message: String) {
         let error = #expect(throws: SocketActivationError.self) {
             try SocketActivation.listeningSockets(
-                environment: environment, firstDescriptor: 720, processID: 42)
+                environment: environment, firstDescriptor: Self.high + 20, processID: 42)
         }
 
         #expect(error?.description == message)
     }
 
     @Test func aDescriptorThatIsNotOpenIsAnError() throws {
-        try #require(fcntl(730, F_GETFD) == -1)
+        try #require(fcntl(Self.high + 30, F_GETFD) == -1)
 
         #expect(
             throws: SocketActivationError.unusableDescriptor(
-                fd: 730, SystemCallError(operation: "fcntl(F_GETFD)", errno: EBADF))
+                fd: Self.high + 30, SystemCallError(operation: "fcntl(F_GETFD)", errno: EBADF))
         ) {
             try SocketActivation.listeningSockets(
                 environment: ["LISTEN_PID": "42", "LISTEN_FDS": "1"],
-                firstDescriptor: 730, processID: 42)
+                firstDescriptor: Self.high + 30, processID: 42)
         }
     }
 

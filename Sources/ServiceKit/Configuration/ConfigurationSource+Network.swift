@@ -33,14 +33,7 @@ extension ConfigurationSource {
 
         var blocks: [CIDR] = []
         for item in value.split(separator: ",") {
-            var trimmed = item
-            while let first = trimmed.first, first == " " || first == "\t" {
-                trimmed.removeFirst()
-            }
-            while let last = trimmed.last, last == " " || last == "\t" {
-                trimmed.removeLast()
-            }
-            let entry = String(trimmed)
+            let entry = String(item.trimmingSpacesAndTabs)
             guard !entry.isEmpty else {
                 continue
             }

@@ -81,3 +81,10 @@ public struct CIDR: Hashable, Sendable, CustomStringConvertible {
         prefixBits == 0 ? 0 : UInt128.max << (128 - prefixBits)
     }
 }
+
+extension Sequence<CIDR> {
+    /// Whether any block in the sequence holds `address`.
+    public func contains(address: IPAddress) -> Bool {
+        contains { $0.contains(address) }
+    }
+}

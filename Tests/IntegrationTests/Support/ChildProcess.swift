@@ -64,6 +64,13 @@ final class ChildProcess: @unchecked Sendable {
         var program = executable
         var arguments = arguments
         var environment = environment
+        // A test run under a sanitizer passes its options on, so that a child
+        // built with the same sanitizer reports where the run asked it to.
+        for name in ["ASAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS", "UBSAN_OPTIONS"] {
+            if environment[name] == nil, let value = ProcessInfo.processInfo.environment[name] {
+                environment[name] = value
+            }
+        }
         if !passedSockets.isEmpty {
             // LISTEN_PID must be the child's own pid, known only once it
             // runs: a shell sets it and execs the program in its place.

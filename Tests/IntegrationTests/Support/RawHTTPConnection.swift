@@ -7,20 +7,20 @@ final class RawHTTPConnection: @unchecked Sendable {
     private let fd: Int32
 
     /// Connects to `127.0.0.1:port`.
-    init(port: Int) throws {
+    ///
+    /// - Parameter sourceAddress: the local address to connect from, such as
+    ///   `127.0.0.2`: any address in 127.0.0.0/8 works without setup.
+    init(port: Int, from sourceAddress: String? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw TestSetupError("socket failed") }
         _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let status = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+        if let sourceAddress {
+            guard Self.call(bind, fd, sourceAddress, port: 0) == 0 else {
+                close(fd)
+                throw TestSetupError("bind to \(sourceAddress) failed: \(errno)")
             }
         }
-        guard status == 0 else {
+        guard Self.call(connect, fd, "127.0.0.1", port: port) == 0 else {
             close(fd)
             throw TestSetupError("connect failed: \(errno)")
         }
@@ -30,6 +30,22 @@ final class RawHTTPConnection: @unchecked Sendable {
 
     deinit {
         close(fd)
+    }
+
+    /// Calls `bind` or `connect` on `fd` with an IPv4 address and port.
+    private static func call(
+        _ function: (Int32, UnsafePointer<sockaddr>, socklen_t) -> Int32, _ fd: Int32,
+        _ host: String, port: Int
+    ) -> Int32 {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr(host)
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                function(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
     }
 
     /// Writes all of `bytes`; false when the peer has closed.
@@ -81,6 +97,24 @@ final class RawHTTPConnection: @unchecked Sendable {
             guard count > 0 else { return nil }
             received.append(contentsOf: buffer[..<count])
         }
+    }
+
+    /// Waits until the peer closes the connection, reading and discarding what
+    /// it sends; false when the receive timeout (30 s) passes first.
+    func waitForClose() -> Bool {
+        var buffer = [UInt8](repeating: 0, count: 4_096)
+        while true {
+            let count = recv(fd, &buffer, buffer.count, 0)
+            if count < 0 && errno == EINTR { continue }
+            if count > 0 { continue }
+            return count == 0 || errno == ECONNRESET
+        }
+    }
+
+    /// Whether a read would not block now: data or the end of the stream is there.
+    var isReadable: Bool {
+        var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return poll(&entry, 1, 0) > 0
     }
 
     /// Runs blocking work off the task threads.

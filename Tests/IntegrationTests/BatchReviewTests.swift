@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+
+/// The review flags inside one transaction, where the order of the batch
+/// and the payments already stored must agree on whose receipt is whose.
+@Suite struct BatchReviewTests {
+    private func success(_ checkout: String, _ receipt: String) -> Data {
+        CallbackBodies.success(checkoutRequestID: checkout, receipt: receipt)
+    }
+
+    private func reviewReasons(in database: TestDatabase) throws -> [String: [String]] {
+        let rows = try database.connect().execute(
+            """
+            SELECT checkout_request_id || '/' || mpesa_receipt_number,
+                coalesce(review_reason, 'none')
+            FROM mpesa.callbacks ORDER BY id
+            """
+        ).rows
+        return Dictionary(grouping: rows, by: { $0[0] ?? "" }).mapValues { $0.map { $0[1] ?? "" } }
+    }
+
+    @Test func aBatchFlagsReusedAndSecondReceiptsWithoutFlaggingARepeat() async throws {
+        let database = try TestDatabase()
+        defer { database.drop() }
+        let harness = try await RecorderHarness(database: database)
+        defer { harness.stop() }
+
+        try await harness.recordInOneTurn([success("ws_CO_A", "UA000000R1")])
+        try await harness.recordInOneTurn([
+            CallbackBodies.failure(checkoutRequestID: "ws_CO_filler"),
+            // Another checkout with A's receipt, ahead of a repeat of A itself.
+            success("ws_CO_B", "UA000000R1"),
+            success("ws_CO_A", "UA000000R1"),
+            success("ws_CO_A", "UA000000R2"),
+            // A checkout and receipt new to the database, then each reused.
+            success("ws_CO_C", "UA000000R3"),
+            success("ws_CO_C", "UA000000R4"),
+            success("ws_CO_D", "UA000000R3"),
+        ])
+        #expect(harness.committedBatchSizes == [1, 1, 6])
+
+        let reused =
+            "MpesaReceiptNumber is already recorded for another CheckoutRequestID; "
+            + "no payment was added"
+        let second =
+            "a payment with another MpesaReceiptNumber is already recorded for this "
+            + "CheckoutRequestID; no payment was added"
+        let reasons = try reviewReasons(in: database)
+        #expect(reasons["ws_CO_A/UA000000R1"] == ["none", "none"])
+        #expect(reasons["ws_CO_B/UA000000R1"] == [reused])
+        #expect(reasons["ws_CO_A/UA000000R2"] == [second])
+        #expect(reasons["ws_CO_C/UA000000R3"] == ["none"])
+        #expect(reasons["ws_CO_C/UA000000R4"] == [second])
+        #expect(reasons["ws_CO_D/UA000000R3"] == [reused])
+        let payments = try database.connect().execute(
+            "SELECT checkout_request_id, mpesa_receipt_number FROM mpesa.payments ORDER BY id"
+        ).rows
+        #expect(payments == [["ws_CO_A", "UA000000R1"], ["ws_CO_C", "UA000000R3"]])
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import Testing
+
+/// Callbacks that a forger could send with the token: each is stored, never
+/// lost, and flagged for review in `review_reason` instead of counted as an
+/// ordinary payment.
+@Suite struct ForgedCallbackTests {
+    /// What a success did, read back by its checkout request id.
+    private struct Outcome: Equatable {
+        var payments: Int
+        var paymentReason: String?
+        var callbackReason: String?
+    }
+
+    private func outcome(_ checkout: String, in database: TestDatabase) throws -> Outcome {
+        let connection = try database.connect()
+        let payment = try connection.execute(
+            "SELECT review_reason FROM mpesa.payments WHERE checkout_request_id = $1",
+            [.text(checkout)])
+        let callback = try connection.execute(
+            "SELECT review_reason FROM mpesa.callbacks WHERE checkout_request_id = $1 "
+                + "ORDER BY id DESC LIMIT 1", [.text(checkout)])
+        return Outcome(
+            payments: payment.rows.count, paymentReason: payment.rows.first?.first ?? nil,
+            callbackReason: callback.rows.first?.first ?? nil)
+    }
+
+    private func send(_ body: Data, to daemon: DaemonProcess) async throws {
+        let status = try await HTTPClient.shared.post(daemon.callbackURL, body).status
+        #expect(status == 200)
+    }
+
+    @Test func everyKindOfForgedSuccessIsFlaggedForReview() async throws {
+        try await withDaemon { daemon, database in
+            for (checkout, state) in [
+                ("ws_CO_ok", "accepted"), ("ws_CO_amount", "accepted"),
+                ("ws_CO_payer", "accepted"), ("ws_CO_failed", "failed"),
+                ("ws_CO_refused", "refused"), ("ws_CO_merchant", "accepted"),
+                ("ws_CO_second", "accepted"),
+            ] {
+                try StkRequestRows.insert(
+                    into: database, checkoutRequestID: checkout, state: state, amount: "100.00",
+                    settledBy: state == "failed" ? "callback" : nil,
+                    resultCode: state == "failed" ? "1032" : nil)
+            }
+            let bodies = [
+                CallbackBodies.success(
+                    checkoutRequestID: "ws_CO_ok", receipt: "UA0000000A", amount: "100.00"),
+                CallbackBodies.success(checkoutRequestID: "ws_CO_unknown", receipt: "UA0000000B"),
+                CallbackBodies.success(
+                    checkoutRequestID: "ws_CO_amount", receipt: "UA0000000C", amount: "1.00"),
+                CallbackBodies.success(
+                    checkoutRequestID: "ws_CO_payer", receipt: "UA0000000D", amount: "100.00",
+                    phone: "254711000111"),
+                CallbackBodies.success(
+                    checkoutRequestID: "ws_CO_failed", receipt: "UA0000000E", amount: "100.00"),
+                CallbackBodies.success(
+                    checkoutRequestID: "ws_CO_refused", receipt: "UA0000000F", amount: "100.00"),
+                CallbackBodies.success(
+                    checkoutRequestID: "ws_CO_merchant", receipt: "UA0000000G", amount: "100.00",
+                    merchantRequestID: "forged-merchant-id"),
+                // The receipt of ws_CO_ok, under another checkout.
+                CallbackBodies.success(
+                    checkoutRequestID: "ws_CO_reused", receipt: "UA0000000A", amount: "100.00"),
+                CallbackBodies.success(
+                    checkoutRequestID: "ws_CO_second", receipt: "UA0000000H", amount: "100.00"),
+                // A second success for a paid checkout, with a receipt of its own.
+                CallbackBodies.success(
+                    checkoutRequestID: "ws_CO_second", receipt: "UA0000000J", amount: "100.00"),
+                // The same delivery again: a repeat, not a forgery.
+                CallbackBodies.success(
+                    checkoutRequestID: "ws_CO_ok", receipt: "UA0000000A", amount: "100.00"),
+            ]
+            for body in bodies {
+                try await send(body, to: daemon)
+            }
+
+            let noPayment = "no payment was added"
+            #expect(try outcome("ws_CO_ok", in: database) == Outcome(payments: 1))
+            #expect(
+                try outcome("ws_CO_unknown", in: database).paymentReason
+                    == "no STK request was recorded for this CheckoutRequestID")
+            #expect(
+                try outcome("ws_CO_amount", in: database).paymentReason
+                    == "amount 1.00 differs from the requested 100.00")
+            #expect(
+                try outcome("ws_CO_payer", in: database).paymentReason
+                    == "payer differs from the phone number the request was sent to")
+            #expect(
+                try outcome("ws_CO_failed", in: database).paymentReason
+                    == "success arrived for a request already settled as failed")
+            #expect(
+                try outcome("ws_CO_refused", in: database).paymentReason
+                    == "success arrived for a request already settled as refused")
+            #expect(
+                try outcome("ws_CO_merchant", in: database).paymentReason
+                    == "MerchantRequestID differs from the one Daraja gave the request")
+            let reused = try outcome("ws_CO_reused", in: database)
+            #expect(reused.payments == 0)
+            #expect(
+                reused.callbackReason
+                    == "MpesaReceiptNumber is already recorded for another CheckoutRequestID; "
+                    + noPayment)
+            let second = try outcome("ws_CO_second", in: database)
+            #expect(second.payments == 1)
+            #expect(second.paymentReason == nil)
+            #expect(
+                second.callbackReason
+                    == "a payment with another MpesaReceiptNumber is already recorded for this "
+                    + "CheckoutRequestID; \(noPayment)")
+            #expect(
+                try database.scalar(
+                    "SELECT mpesa_receipt_number FROM mpesa.payments "
+                        + "WHERE checkout_request_id = 'ws_CO_second'") == "UA0000000H")
+
+            // Every flagged payment and callback is on the finance review list.
+            #expect(try database.count("mpesa.callbacks") == bodies.count)
+            #expect(
+                try database.count("mpesa.needs_review", where: "kind IN ('payment', 'callback')")
+                    == 8)
+        }
+    }
+
+    @Test func twoSuccessesForOneCheckoutAtOnceAddOnePaymentAndFlagTheOther() async throws {
+        try await withDaemon { daemon, database in
+            try StkRequestRows.insert(into: database, checkoutRequestID: "ws_CO_race")
+            let receipts = (0..<8).map { CallbackBodies.receipt($0, prefix: "R") }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for receipt in receipts {
+                    group.addTask {
+                        let body = CallbackBodies.success(
+                            checkoutRequestID: "ws_CO_race", receipt: receipt)
+                        let status = try await HTTPClient.shared.post(daemon.callbackURL, body)
+                            .status
+                        #expect(status == 200)
+                    }
+                }
+                try await group.waitForAll()
+            }
+
+            #expect(try database.count("mpesa.payments") == 1)
+            let paid = try database.scalar("SELECT callback_id::text FROM mpesa.payments")
+            #expect(
+                try database.count(
+                    "mpesa.callbacks", where: "review_reason LIKE 'a payment with another%'")
+                    == receipts.count - 1)
+            #expect(
+                try database.count(
+                    "mpesa.callbacks", where: "review_reason IS NULL AND id::text = $1",
+                    [.text(paid ?? "")]) == 1)
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import CallbackStore
+import EventHTTP
+import Foundation
+import MpesaCore
+import PostgresClient
+import Synchronization
+
+/// A `CallbackRecorder` on an event loop of its own, for tests that need to
+/// choose which deliveries share a transaction, which a daemon under HTTP
+/// load decides by timing.
+final class RecorderHarness: @unchecked Sendable {
+    private let loop: EventLoop
+    // Touched on the loop thread only.
+    private var connection: PostgresConnection?
+    private var recorder: CallbackRecorder?
+    private let stopped = DispatchSemaphore(value: 0)
+    private let batchSizes = Mutex<[Int]>([])
+
+    /// Migrates `database`, starts the loop and waits until the recorder's
+    /// connection is ready.
+    init(database: TestDatabase) async throws {
+        try Migrator.apply(on: database.connect())
+        loop = try EventLoop()
+        loop.runOnNewThread { [stopped] in stopped.signal() }
+        let url = database.url
+        await withCheckedContinuation { (ready: CheckedContinuation<Void, Never>) in
+            loop.execute { [self] in
+                let connection = PostgresConnection(
+                    loop: loop,
+                    options: PostgresConnection.Options(
+                        connectionString: url, statements: CallbackRecorder.statements))
+                let recorder = CallbackRecorder(loop: loop, connections: [connection])
+                recorder.onBatchCommitted = { [self] size, _ in
+                    batchSizes.withLock { $0.append(size) }
+                }
+                var isReady = false
+                connection.onStateChange = { state, _ in
+                    guard state == .ready, !isReady else { return }
+                    isReady = true
+                    ready.resume()
+                }
+                self.connection = connection
+                self.recorder = recorder
+                connection.start()
+            }
+        }
+    }
+
+    /// The sizes of the transactions committed so far, in order.
+    var committedBatchSizes: [Int] { batchSizes.withLock { $0 } }
+
+    /// Hands every body to the recorder in one turn of the loop, and waits
+    /// until each is committed. The first goes alone, since no transaction is
+    /// under way; the others wait for it and go together in the next.
+    func recordInOneTurn(_ bodies: [Data]) async throws {
+        let deliveries = bodies.map { body in
+            let bytes = Array(body)
+            let verdict: Delivery.Verdict
+            switch CallbackValidator.validate(bytes) {
+            case .success(let callback): verdict = .accepted(callback)
+            case .failure(let rejection): verdict = .rejected(rejection)
+            }
+            return Delivery(sourceAddress: "127.0.0.1", body: bytes, verdict: verdict)
+        }
+        let remaining = Mutex(deliveries.count)
+        let failures = Mutex<[String]>([])
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            loop.execute { [self] in
+                for delivery in deliveries {
+                    recorder?.record(delivery) { result in
+                        if case .failure(let failure) = result {
+                            failures.withLock { $0.append("\(failure)") }
+                        }
+                        let isLast = remaining.withLock { count in
+                            count -= 1
+                            return count == 0
+                        }
+                        if isLast { done.resume() }
+                    }
+                }
+            }
+        }
+        let failed = failures.withLock { $0 }
+        guard failed.isEmpty else { throw TestSetupError("not recorded: \(failed)") }
+    }
+
+    /// Closes the connection and stops the loop.
+    func stop() {
+        loop.execute { [self] in
+            connection?.close()
+            recorder = nil
+            connection = nil
+            loop.stop()
+        }
+        stopped.wait()
+    }
+}

@@ -1,0 +1,30 @@
+import ServiceKit
+import Testing
+
+@Suite struct RotatingSecretTests {
+    private let current = "current-token-0123456789abcdefghijklmn"
+    private let previous = "previous-token-0123456789abcdefghijklm"
+
+    @Test func bothValuesAreAcceptedAndToldApart() {
+        let secret = RotatingSecret(current: Secret(current), previous: Secret(previous))
+
+        #expect(secret.match(current.utf8) == .current)
+        #expect(secret.match(previous.utf8) == .previous)
+        #expect(secret.match("another-token".utf8) == .none)
+        #expect(secret.match(current.utf8.dropLast()) == .none)
+        #expect(secret.match("".utf8) == .none)
+    }
+
+    @Test func withoutAPreviousValueOnlyTheCurrentOneMatches() {
+        let secret = RotatingSecret(current: Secret(current))
+
+        #expect(secret.match(current.utf8) == .current)
+        #expect(secret.match(previous.utf8) == .none)
+    }
+
+    @Test func aValueInBothPlacesCountsAsCurrent() {
+        let secret = RotatingSecret(current: Secret(current), previous: Secret(current))
+
+        #expect(secret.match(current.utf8) == .current)
+    }
+}
