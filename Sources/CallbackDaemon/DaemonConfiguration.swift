@@ -70,7 +70,7 @@ public struct DaemonConfiguration: Sendable {
             "MPESA_COMMIT_DEADLINE", default: .seconds(2),
             range: .milliseconds(50) ... .seconds(60))
         maximumBatchSize = source.integer("MPESA_MAX_BATCH_SIZE", default: 256, range: 1...5_000)
-        writeConnections = source.integer("MPESA_WRITE_CONNECTIONS", default: 2, range: 1...8)
+        writeConnections = source.integer("MPESA_WRITE_CONNECTIONS", default: 1, range: 1...8)
         shutdownGracePeriod = source.duration(
             "MPESA_SHUTDOWN_GRACE", default: .seconds(10), range: .zero ... .seconds(300))
         // systemd's StateDirectory= may list several paths; the first is ours.

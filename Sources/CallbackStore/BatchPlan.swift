@@ -8,7 +8,7 @@ struct BatchPlan {
     let commands: [PostgresCommand]
     /// The accepted deliveries and the rejected ones, each in the order of
     /// their statement's arrays.
-    private let accepted: [Delivery]
+    private let accepted: [(Delivery, StkCallback)]
     private let rejected: [Delivery]
 
     init(_ deliveries: [Delivery]) {
@@ -22,9 +22,6 @@ struct BatchPlan {
         }
         var commands: [PostgresCommand] = []
         if !accepted.isEmpty {
-            commands.append(
-                PostgresCommand(
-                    CallbackStatements.lockKeys, [PostgresArrays.text(Self.lockKeys(accepted))]))
             commands.append(
                 PostgresCommand(
                     CallbackStatements.recordCallbacks,
@@ -58,55 +55,62 @@ struct BatchPlan {
                     ]))
         }
         self.commands = commands
-        self.accepted = accepted.map(\.0)
+        self.accepted = accepted
         self.rejected = rejected.map(\.0)
     }
 
-    /// What the transaction did with each delivery that it wrote for the
-    /// first time; deliveries missing from the map were already stored.
-    func outcomes(from results: [PostgresRows]) -> [DeliveryID: CallbackRecorder.Recorded] {
-        var outcomes: [DeliveryID: CallbackRecorder.Recorded] = [:]
+    /// What a committed batch did.
+    struct Outcomes {
+        /// What the transaction did with each delivery that it wrote for the
+        /// first time; deliveries missing from the map were already stored.
+        var recorded: [DeliveryID: CallbackRecorder.Recorded] = [:]
+        /// Successes stored for the first time that added no payment and
+        /// carry no reason: a transaction beside this one added a payment
+        /// they conflict with (see `CallbackStatements.flagConflictingSuccesses`),
+        /// or they repeat one of their batch-mates. By callback id.
+        var unexplained: [Int64: DeliveryID] = [:]
+    }
+
+    func outcomes(from results: [PostgresRows]) -> Outcomes {
+        var outcomes = Outcomes()
         var remaining = results[...]
-        if !accepted.isEmpty {
-            _ = remaining.popFirst()  // the locks
-        }
         if !accepted.isEmpty, let rows = remaining.popFirst() {
             for row in rows.rows {
-                guard let delivery = Self.delivery(at: row[0], in: accepted) else { continue }
-                outcomes[delivery.id] = CallbackRecorder.Recorded(
+                guard let index = Self.index(of: row[0], count: accepted.count) else { continue }
+                let (delivery, callback) = accepted[index]
+                let recorded = CallbackRecorder.Recorded(
                     isNewDelivery: true, addedPayment: row[1] == "t", reviewReason: row[2])
+                outcomes.recorded[delivery.id] = recorded
+                if callback.payment != nil, !recorded.addedPayment, recorded.reviewReason == nil,
+                    let id = row[3].flatMap({ Int64($0) })
+                {
+                    outcomes.unexplained[id] = delivery.id
+                }
             }
         }
         if !rejected.isEmpty, let rows = remaining.popFirst() {
             for row in rows.rows {
-                guard let delivery = Self.delivery(at: row[0], in: rejected) else { continue }
-                outcomes[delivery.id] = CallbackRecorder.Recorded(
+                guard let index = Self.index(of: row[0], count: rejected.count) else { continue }
+                outcomes.recorded[rejected[index].id] = CallbackRecorder.Recorded(
                     isNewDelivery: true, addedPayment: false, reviewReason: nil)
             }
         }
         return outcomes
     }
 
-    /// What two batches in flight at once must not both hold: each accepted
-    /// callback's checkout (whose request it may settle and whose payment it
-    /// may add) and each success's receipt.
-    private static func lockKeys(_ accepted: [(Delivery, StkCallback)]) -> [String?] {
-        var keys: [String?] = []
-        keys.reserveCapacity(accepted.count * 2)
-        for (_, callback) in accepted {
-            keys.append("c" + callback.checkoutRequestID)
-            if let receipt = callback.payment?.receiptNumber {
-                keys.append("r" + receipt)
-            }
-        }
-        return keys
+    /// The statement that flags `unexplained` successes; its rows are the
+    /// flagged callbacks' ids and reasons.
+    static func flagging(_ unexplained: some Collection<Int64>) -> PostgresCommand {
+        PostgresCommand(
+            CallbackStatements.flagConflictingSuccesses,
+            [PostgresArrays.int8(unexplained.map { $0 })])
     }
 
-    /// The delivery at a 1-based array position returned by a statement.
-    private static func delivery(at position: String?, in deliveries: [Delivery]) -> Delivery? {
-        guard let position, let index = Int(position), (1...deliveries.count).contains(index)
+    /// The index of a 1-based array position returned by a statement.
+    private static func index(of position: String?, count: Int) -> Int? {
+        guard let position, let number = Int(position), (1...count).contains(number)
         else { return nil }
-        return deliveries[index - 1]
+        return number - 1
     }
 
     private static func microseconds(_ date: Date) -> Int64 {

@@ -2,31 +2,22 @@ import PostgresClient
 
 /// The prepared statements that write one batch of deliveries.
 ///
-/// A batch of any size costs at most three statements, all in one
-/// transaction (one pipeline sync): one that locks the batch's checkouts and
-/// receipts, one for the accepted callbacks, which inserts them, adds their
-/// payments and settles their requests through data-modifying CTEs, and one
-/// for the rejected bodies. Columns arrive as
-/// arrays (`unnest`). Nothing looks the batch's rows up again afterwards, so
-/// no plan depends on how large `mpesa.callbacks` has grown.
+/// A batch of any size costs at most two statements, both in one
+/// transaction (one pipeline sync): one for the accepted callbacks, which
+/// inserts them, adds their payments and settles their requests through
+/// data-modifying CTEs, and one for the rejected bodies; a third runs only
+/// after a rare race between two transactions (`flagConflictingSuccesses`).
+/// Columns arrive as arrays (`unnest`). Nothing looks the batch's rows up
+/// again afterwards, so no plan depends on how large `mpesa.callbacks` has
+/// grown.
 enum CallbackStatements {
-    /// Takes a transaction-level advisory lock on each key of `$1` (text),
-    /// in one order, so that deadlocks cannot arise between batches.
-    ///
-    /// Batches on different connections run at once, and the checks in
-    /// `recordCallbacks` read the payments committed before it starts: a batch
-    /// that shares a checkout or a receipt with one in flight waits here for
-    /// that one's commit, and then sees its payment. A hash collision only
-    /// makes two unrelated batches take turns.
-    static let lockKeys = PreparedStatement(
-        name: "lock_keys",
-        sql: """
-            SELECT count(pg_advisory_xact_lock(k))
-            FROM (
-                SELECT DISTINCT hashtextextended(key, 0) AS k FROM unnest($1::text[]) AS key
-                ORDER BY 1
-            ) keys
-            """)
+    /// Why a success added no payment: its receipt is another checkout's.
+    static let receiptOfAnotherCheckout =
+        "MpesaReceiptNumber is already recorded for another CheckoutRequestID; no payment was added"
+    /// Why a success added no payment: its checkout was paid with another receipt.
+    static let checkoutPaidWithAnotherReceipt =
+        "a payment with another MpesaReceiptNumber is already recorded for this "
+        + "CheckoutRequestID; no payment was added"
 
     /// `$1`…`$12`, one array element per callback, in PostgreSQL's binary
     /// format: delivery id (`uuid`), received at (microseconds since 1970),
@@ -36,8 +27,8 @@ enum CallbackStatements {
     ///
     /// Returns one row per callback stored for the first time (a replayed
     /// delivery id is skipped): its position in the arrays (from 1), whether
-    /// it added a payment, and the review reason of the callback or its
-    /// payment.
+    /// it added a payment, the review reason of the callback or its payment,
+    /// and the callback's id.
     static let recordCallbacks = PreparedStatement(
         name: "record_callbacks",
         sql: """
@@ -86,14 +77,12 @@ enum CallbackStatements {
                         (SELECT p.checkout_request_id FROM mpesa.payments p
                             WHERE p.mpesa_receipt_number = i.mpesa_receipt_number),
                         i.receipt_first_checkout)
-                    THEN 'MpesaReceiptNumber is already recorded for another CheckoutRequestID; '
-                        || 'no payment was added'
+                    THEN '\(receiptOfAnotherCheckout)'
                     WHEN i.result_code = '0' AND i.mpesa_receipt_number <> coalesce(
                         (SELECT p.mpesa_receipt_number FROM mpesa.payments p
                             WHERE p.checkout_request_id = i.checkout_request_id),
                         i.checkout_first_receipt)
-                    THEN 'a payment with another MpesaReceiptNumber is already recorded for '
-                        || 'this CheckoutRequestID; no payment was added'
+                    THEN '\(checkoutPaidWithAnotherReceipt)'
                     END
                 FROM input i
                 ORDER BY i.position
@@ -148,10 +137,39 @@ enum CallbackStatements {
             )
             -- Data-modifying CTEs always run to completion, read or not.
             SELECT i.position, p.callback_id IS NOT NULL,
-                coalesce(p.review_reason, c.review_reason)
+                coalesce(p.review_reason, c.review_reason), c.id
             FROM inserted c
             JOIN input i ON i.delivery_id = c.delivery_id
             LEFT JOIN paid p ON p.callback_id = c.id
+            """)
+
+    /// Flags the successes `$1` (callback ids, `int8[]`) that added no
+    /// payment because a transaction running beside theirs added a
+    /// conflicting one: `recordCallbacks` reads the payments committed before
+    /// it started, so it cannot see that one, and its unique indexes skip
+    /// the payment silently. Runs, in a transaction of its own, only for
+    /// such successes; one whose very payment (same checkout and receipt) is
+    /// recorded is a repeated delivery and stays unflagged. Returns each
+    /// flagged callback's id and reason.
+    static let flagConflictingSuccesses = PreparedStatement(
+        name: "flag_conflicting_successes",
+        sql: """
+            UPDATE mpesa.callbacks c
+            SET review_reason = CASE
+                WHEN EXISTS (
+                    SELECT FROM mpesa.payments p
+                    WHERE p.mpesa_receipt_number = c.mpesa_receipt_number
+                        AND p.checkout_request_id <> c.checkout_request_id)
+                THEN '\(receiptOfAnotherCheckout)'
+                ELSE '\(checkoutPaidWithAnotherReceipt)'
+                END
+            FROM unnest($1::int8[]) AS conflicting(id)
+            WHERE c.id = conflicting.id AND c.review_reason IS NULL
+                AND NOT EXISTS (
+                    SELECT FROM mpesa.payments p
+                    WHERE p.checkout_request_id = c.checkout_request_id
+                        AND p.mpesa_receipt_number = c.mpesa_receipt_number)
+            RETURNING c.id, c.review_reason
             """)
 
     /// Keeps rejected bodies byte for byte with the reason. `$1`…`$6`, in
@@ -182,5 +200,5 @@ enum CallbackStatements {
             """)
 
     /// Every statement the recorder needs prepared on its connection.
-    static let all = [lockKeys, recordCallbacks, insertRejected]
+    static let all = [recordCallbacks, insertRejected, flagConflictingSuccesses]
 }

@@ -150,4 +150,70 @@ import Testing
                     [.text(paid ?? "")]) == 1)
         }
     }
+
+    /// A payment committed by another transaction while the daemon's batch
+    /// runs (a second daemon, or another write connection) is invisible to
+    /// that batch's checks; its payment insert waits for the other commit
+    /// and then adds nothing. The success must still be flagged, with the
+    /// conflict that kept its payment out.
+    @Test(arguments: [
+        (
+            held: (checkout: "ws_CO_held_a", receipt: "UHELD0000A"),
+            sent: (checkout: "ws_CO_held_a", receipt: "UHELD0000B"),
+            reason: "a payment with another MpesaReceiptNumber is already recorded for this "
+                + "CheckoutRequestID; no payment was added"
+        ),
+        (
+            held: (checkout: "ws_CO_held_b", receipt: "UHELD0000C"),
+            sent: (checkout: "ws_CO_held_c", receipt: "UHELD0000C"),
+            reason: "MpesaReceiptNumber is already recorded for another CheckoutRequestID; "
+                + "no payment was added"
+        ),
+    ])
+    func aSuccessRacingAPaymentCommittedBesideItIsFlagged(
+        held: (checkout: String, receipt: String), sent: (checkout: String, receipt: String),
+        reason: String
+    ) async throws {
+        try await withDaemon { daemon, database throws in
+            let other = try database.connect()
+            _ = try other.execute("BEGIN")
+            _ = try other.execute(
+                """
+                WITH c AS (
+                    INSERT INTO mpesa.callbacks (delivery_id, received_at, merchant_request_id,
+                        checkout_request_id, result_code, result_desc, amount,
+                        mpesa_receipt_number, transaction_time, body)
+                    VALUES (gen_random_uuid(), now(), 'm-held', $1, '0', 'held', 1.00, $2,
+                        now(), convert_to('{}', 'UTF8'))
+                    RETURNING id)
+                INSERT INTO mpesa.payments (callback_id, checkout_request_id,
+                    merchant_request_id, mpesa_receipt_number, amount, transaction_time)
+                SELECT id, $1, 'm-held', $2, 1.00, now() FROM c
+                """, [.text(held.checkout), .text(held.receipt)])
+            let body = CallbackBodies.success(
+                checkoutRequestID: sent.checkout, receipt: sent.receipt)
+            let answer = Task { try await HTTPClient.shared.post(daemon.callbackURL, body).status }
+
+            // Commit only once the daemon's insert waits on the held payment.
+            let deadline = ContinuousClock.now + .seconds(10)
+            while try database.count(
+                "pg_stat_activity",
+                where: "datname = current_database() AND wait_event_type = 'Lock'")
+                == 0
+            {
+                try #require(ContinuousClock.now < deadline, "the daemon never waited")
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            _ = try other.execute("COMMIT")
+
+            #expect(try await answer.value == 200)
+            #expect(try database.count("mpesa.payments") == 1)
+            #expect(
+                try database.scalar(
+                    "SELECT review_reason FROM mpesa.callbacks WHERE mpesa_receipt_number = $1 "
+                        + "AND checkout_request_id = $2",
+                    [.text(sent.receipt), .text(sent.checkout)]) == reason)
+            #expect(try database.count("mpesa.needs_review", where: "kind = 'callback'") == 1)
+        }
+    }
 }

@@ -93,8 +93,8 @@ import Testing
         for directory in [spool, copy] {
             let daemon = try await DaemonProcess(
                 databaseURL: cluster.url, environment: ["MPESA_SPOOL_DIR": directory])
+            defer { daemon.stop() }
             _ = try await daemon.logs.first(message: "spool segment drained")
-            daemon.stop()
         }
         let database = try BlockingPostgresConnection(connectionString: cluster.url)
         #expect(try database.execute("SELECT count(*) FROM mpesa.callbacks").rows[0][0] == "1")

@@ -127,4 +127,10 @@ final class DaemonProcess: @unchecked Sendable {
     func stop() {
         child?.terminate()
     }
+
+    /// A test that fails before it stops its daemon must not leave it
+    /// running, still holding its spool and serving a dropped database.
+    deinit {
+        child?.signal(SIGKILL)
+    }
 }
