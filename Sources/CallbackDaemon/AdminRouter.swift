@@ -112,7 +112,8 @@ final class AdminRouter {
         let prefix = "Bearer "
         let header = request.header("Authorization") ?? ""
         let match =
-            header.hasPrefix(prefix) ? token.match(header.utf8.dropFirst(prefix.utf8.count)) : .none
+            header.hasPrefix(prefix)
+            ? token.match(Array(header.utf8.dropFirst(prefix.utf8.count))) : .none
         switch match {
         case .current:
             return true

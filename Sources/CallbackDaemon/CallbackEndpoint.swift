@@ -97,7 +97,7 @@ final class CallbackEndpoint {
 
     private func hasValidToken(_ path: String) -> Bool {
         guard path.hasPrefix(Self.pathPrefix) else { return false }
-        let candidate = path.utf8.dropFirst(Self.pathPrefix.utf8.count)
+        let candidate = Array(path.utf8.dropFirst(Self.pathPrefix.utf8.count))
         switch callbackToken.match(candidate) {
         case .current:
             return true

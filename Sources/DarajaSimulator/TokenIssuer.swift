@@ -54,7 +54,7 @@ struct TokenIssuer {
         else {
             return false
         }
-        return current.value.constantTimeEquals(header.dropFirst(7).utf8)
+        return current.value.constantTimeEquals(Array(header.dropFirst(7).utf8))
     }
 
     /// Invalidates the current token without issuing another, as a token

@@ -26,7 +26,7 @@ public struct RotatingSecret: Sendable {
     /// Compares `candidate` with both values.
     ///
     /// - Parameter candidate: bytes from outside, such as a token from a request path.
-    public func match(_ candidate: some Collection<UInt8>) -> Match {
+    public func match(_ candidate: [UInt8]) -> Match {
         // Both comparisons run whatever the first found; without a previous value the
         // current one stands in, so the work is the same.
         let isCurrent = current.constantTimeEquals(candidate)

@@ -50,10 +50,11 @@ public struct Secret: Sendable, CustomStringConvertible, CustomDebugStringConver
     ///
     /// - Parameter candidate: bytes from outside, such as a token from a request path.
     /// - Returns: whether the candidate's bytes equal the secret's UTF-8 bytes.
-    public func constantTimeEquals(_ candidate: some Collection<UInt8>) -> Bool {
-        // One copy into an array, then a loop the compiler can specialise:
-        // this runs for every callback.
-        Array(candidate).withUnsafeBufferPointer { constantTimeEquals(buffer: $0) }
+    public func constantTimeEquals(_ candidate: [UInt8]) -> Bool {
+        // An array, not any collection: a generic parameter is not specialized
+        // across modules, and walking it through witness tables cost thousands
+        // of instructions on every callback.
+        candidate.withUnsafeBufferPointer { constantTimeEquals(buffer: $0) }
     }
 
     private func constantTimeEquals(buffer candidate: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -76,6 +77,6 @@ public struct Secret: Sendable, CustomStringConvertible, CustomDebugStringConver
 
     /// Compares the secret with the UTF-8 bytes of `candidate`, in constant time.
     public func constantTimeEquals(_ candidate: String) -> Bool {
-        constantTimeEquals(candidate.utf8)
+        constantTimeEquals(Array(candidate.utf8))
     }
 }

@@ -17,6 +17,13 @@ import Testing
         #expect(try address("192.0.2.1") == IPAddress(ipv4: 0xC000_0201))
     }
 
+    @Test(arguments: [
+        "0.0.0.0", "255.255.255.255", "10.0.0.1", "9.99.100.109", "100.10.1.0", "196.201.214.200",
+    ])
+    func everyIPv4OctetWidthReadsBackAsWritten(_ text: String) throws {
+        #expect(try address(text).description == text)
+    }
+
     @Test func anIPv4MappedAddressIsTheIPv4Address() throws {
         let mapped = try address("::ffff:192.0.2.1")
 

@@ -82,9 +82,15 @@ public struct CIDR: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-extension Sequence<CIDR> {
-    /// Whether any block in the sequence holds `address`.
+extension Array<CIDR> {
+    /// Whether any block in the list holds `address`.
+    ///
+    /// On an array, not any sequence: a generic method is not specialized
+    /// across modules, and this one runs for every request.
     public func contains(address: IPAddress) -> Bool {
-        contains { $0.contains(address) }
+        for block in self where block.contains(address) {
+            return true
+        }
+        return false
     }
 }
