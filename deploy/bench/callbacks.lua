@@ -5,6 +5,8 @@
 -- runs apart. The callback path, token included, comes from BENCH_PATH.
 
 local run = os.getenv("BENCH_RUN") or "B000"
+-- A receipt is "B", the run and five digits: ten characters only if the run has four.
+assert(#run == 4 and run:match("^[A-Z0-9]+$"), "BENCH_RUN must be 4 letters or digits")
 local path = os.getenv("BENCH_PATH")
 local threads = {}
 local counter = 0
