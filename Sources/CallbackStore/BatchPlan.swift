@@ -22,6 +22,7 @@ struct BatchPlan {
         }
         var commands: [PostgresCommand] = []
         if !accepted.isEmpty {
+            let firsts = Self.firstInBatch(accepted.map(\.1))
             commands.append(
                 PostgresCommand(
                     CallbackStatements.recordCallbacks,
@@ -39,6 +40,8 @@ struct BatchPlan {
                             accepted.map { $0.1.payment?.transactionTime.secondsSince1970 }),
                         PostgresArrays.text(accepted.map { $0.1.payment?.phoneNumber }),
                         PostgresArrays.bytea(accepted.map { $0.0.body }),
+                        PostgresArrays.text(firsts.checkoutOfReceipt),
+                        PostgresArrays.text(firsts.receiptOfCheckout),
                     ]))
         }
         if !rejected.isEmpty {
@@ -96,6 +99,37 @@ struct BatchPlan {
             }
         }
         return outcomes
+    }
+
+    /// For each callback, in order: the checkout of the batch's first success
+    /// with the same receipt, and the receipt of the batch's first success
+    /// for the same checkout, each only where an earlier success in the
+    /// batch took it (nil otherwise, the usual case, which the statement
+    /// reads as the callback's own). The statement flags such a success.
+    static func firstInBatch(
+        _ callbacks: [StkCallback]
+    ) -> (checkoutOfReceipt: [String?], receiptOfCheckout: [String?]) {
+        var checkoutByReceipt: [String: String] = [:]
+        var receiptByCheckout: [String: String] = [:]
+        checkoutByReceipt.reserveCapacity(callbacks.count)
+        receiptByCheckout.reserveCapacity(callbacks.count)
+        var checkoutOfReceipt = [String?](repeating: nil, count: callbacks.count)
+        var receiptOfCheckout = [String?](repeating: nil, count: callbacks.count)
+        for (index, callback) in callbacks.enumerated() {
+            guard let receipt = callback.payment?.receiptNumber else { continue }
+            let checkout = callback.checkoutRequestID
+            if let first = checkoutByReceipt[receipt] {
+                checkoutOfReceipt[index] = first
+            } else {
+                checkoutByReceipt[receipt] = checkout
+            }
+            if let first = receiptByCheckout[checkout] {
+                receiptOfCheckout[index] = first
+            } else {
+                receiptByCheckout[checkout] = receipt
+            }
+        }
+        return (checkoutOfReceipt, receiptOfCheckout)
     }
 
     /// The statement that flags `unexplained` successes; its rows are the

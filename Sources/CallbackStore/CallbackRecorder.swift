@@ -97,6 +97,12 @@ public final class CallbackRecorder {
     /// Called after each committed batch with its size and commit latency.
     public var onBatchCommitted: ((Int, Duration) -> Void)?
 
+    /// Called with the number of successes that a batch had to check again
+    /// in a transaction of its own: repeats of a recorded success, and the
+    /// losers of a race with another transaction (see
+    /// `CallbackStatements.flagConflictingSuccesses`).
+    public var onRechecked: ((Int) -> Void)?
+
     public init(
         loop: EventLoop, connections: [PostgresConnection], options: Options = Options()
     ) {
@@ -193,11 +199,13 @@ public final class CallbackRecorder {
         }
     }
 
-    /// Flags the successes a concurrent transaction left without a payment,
+    /// Checks again the successes that added no payment and got no reason,
     /// in a transaction of its own on the same connection, before the batch
-    /// is answered. The batch is committed either way: if this fails, its
+    /// is answered: a repeat stays unflagged, the loser of a race with
+    /// another transaction is flagged. The batch is committed either way: if this fails, its
     /// callbacks are answered as they are and the flag is missing.
     private func flag(_ outcomes: BatchPlan.Outcomes, then batch: [Entry], on index: Int) {
+        onRechecked?(outcomes.unexplained.count)
         // TODO: a flag lost to a failure here is not retried; the callback
         // and the payment it conflicts with are stored, unflagged.
         connections[index].execute([BatchPlan.flagging(outcomes.unexplained.keys)]) {

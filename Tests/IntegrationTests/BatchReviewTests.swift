@@ -38,6 +38,10 @@ import Testing
             success("ws_CO_D", "UA000000R3"),
         ])
         #expect(harness.committedBatchSizes == [1, 1, 6])
+        // Each flag below comes from the batch's own statement, which knows
+        // the batch's order; only the repeat of A, which adds nothing and
+        // stays unflagged, is checked again after the batch.
+        #expect(harness.rechecked == 1)
 
         let reused =
             "MpesaReceiptNumber is already recorded for another CheckoutRequestID; "

@@ -15,6 +15,7 @@ final class RecorderHarness: @unchecked Sendable {
     private var recorder: CallbackRecorder?
     private let stopped = DispatchSemaphore(value: 0)
     private let batchSizes = Mutex<[Int]>([])
+    private let recheckedCount = Mutex(0)
 
     /// Migrates `database`, starts the loop and waits until the recorder's
     /// connection is ready.
@@ -30,6 +31,9 @@ final class RecorderHarness: @unchecked Sendable {
                     options: PostgresConnection.Options(
                         connectionString: url, statements: CallbackRecorder.statements))
                 let recorder = CallbackRecorder(loop: loop, connections: [connection])
+                recorder.onRechecked = { [self] count in
+                    recheckedCount.withLock { $0 += count }
+                }
                 recorder.onBatchCommitted = { [self] size, _ in
                     batchSizes.withLock { $0.append(size) }
                 }
@@ -45,6 +49,10 @@ final class RecorderHarness: @unchecked Sendable {
             }
         }
     }
+
+    /// Successes checked again after their batch, in a transaction of their
+    /// own: repeats of a recorded success, and losers of a race.
+    var rechecked: Int { recheckedCount.withLock { $0 } }
 
     /// The sizes of the transactions committed so far, in order.
     var committedBatchSizes: [Int] { batchSizes.withLock { $0 } }
