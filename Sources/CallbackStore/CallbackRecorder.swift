@@ -182,19 +182,18 @@ public final class CallbackRecorder {
                     flag(outcomes, then: batch, on: index)
                 }
             case .failure(let error) where error.kind == .statement && batch.count > 1:
-                inFlightByConnection[index] = nil
                 // Retry each one alone, at the front of the queue, in order.
                 for entry in batch {
                     entry.mustGoAlone = true
                 }
                 waiting.insert(contentsOf: batch.filter { !$0.isFinished }, at: 0)
-                sendIfIdle()
+                release(index)
             case .failure(let error) where error.kind == .statement:
                 batch.forEach { $0.finish(.failure(.refused(error))) }
-                finish([], [:], on: index)
+                release(index)
             case .failure(let error):
                 batch.forEach { $0.finish(.failure(.unavailable(error))) }
-                finish([], [:], on: index)
+                release(index)
             }
         }
     }
@@ -202,8 +201,8 @@ public final class CallbackRecorder {
     /// Checks again the successes that added no payment and got no reason,
     /// in a transaction of its own on the same connection, before the batch
     /// is answered: a repeat stays unflagged, the loser of a race with
-    /// another transaction is flagged. The batch is committed either way: if this fails, its
-    /// callbacks are answered as they are and the flag is missing.
+    /// another transaction is flagged. The batch is committed either way:
+    /// if this fails, its callbacks are answered as they are, unflagged.
     private func flag(_ outcomes: BatchPlan.Outcomes, then batch: [Entry], on index: Int) {
         onRechecked?(outcomes.unexplained.count)
         // TODO: a flag lost to a failure here is not retried; the callback
@@ -228,13 +227,18 @@ public final class CallbackRecorder {
     private func finish(
         _ batch: [Entry], _ recorded: [DeliveryID: Recorded], on index: Int
     ) {
-        inFlightByConnection[index] = nil
         for entry in batch {
             entry.finish(
                 .success(
                     recorded[entry.delivery.id]
                         ?? Recorded(isNewDelivery: false, addedPayment: false, reviewReason: nil)))
         }
+        release(index)
+    }
+
+    /// Frees a connection for the next batch.
+    private func release(_ index: Int) {
+        inFlightByConnection[index] = nil
         sendIfIdle()
     }
 
