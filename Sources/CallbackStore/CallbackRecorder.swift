@@ -69,6 +69,8 @@ public final class CallbackRecorder {
         let deadline: ContinuousClock.Instant
         let completion: Completion
         var mustGoAlone = false
+        /// Set once a lone attempt lost a race on a unique index.
+        var lostRace = false
         var isFinished = false
 
         init(
@@ -183,11 +185,15 @@ public final class CallbackRecorder {
                 }
             case .failure(let error) where error.kind == .statement && batch.count > 1:
                 // Retry each one alone, at the front of the queue, in order.
-                for entry in batch {
-                    entry.mustGoAlone = true
-                }
-                waiting.insert(contentsOf: batch.filter { !$0.isFinished }, at: 0)
-                release(index)
+                retry(batch, on: index)
+            case .failure(let error)
+            where error.kind == .statement && error.isUniqueViolation && !batch[0].lostRace:
+                // A payment that another transaction added beside this one
+                // took the receipt (see `CallbackStatements.recordCallbacks`):
+                // that transaction has committed, so a second attempt sees
+                // its payment, and flags this success instead of failing.
+                batch[0].lostRace = true
+                retry(batch, on: index)
             case .failure(let error) where error.kind == .statement:
                 batch.forEach { $0.finish(.failure(.refused(error))) }
                 release(index)
@@ -196,6 +202,16 @@ public final class CallbackRecorder {
                 release(index)
             }
         }
+    }
+
+    /// Puts `batch` back at the front of the queue, in order, each entry to
+    /// go alone, and frees the connection.
+    private func retry(_ batch: [Entry], on index: Int) {
+        for entry in batch {
+            entry.mustGoAlone = true
+        }
+        waiting.insert(contentsOf: batch.filter { !$0.isFinished }, at: 0)
+        release(index)
     }
 
     /// Checks again the successes that added no payment and got no reason,
@@ -223,17 +239,19 @@ public final class CallbackRecorder {
         }
     }
 
-    /// Answers each entry of a committed batch and frees its connection.
+    /// Frees the connection of a committed batch and answers each entry.
     private func finish(
         _ batch: [Entry], _ recorded: [DeliveryID: Recorded], on index: Int
     ) {
+        // The next batch goes to PostgreSQL first, so that the server works
+        // on it while these answers are written.
+        release(index)
         for entry in batch {
             entry.finish(
                 .success(
                     recorded[entry.delivery.id]
                         ?? Recorded(isNewDelivery: false, addedPayment: false, reviewReason: nil)))
         }
-        release(index)
     }
 
     /// Frees a connection for the next batch.

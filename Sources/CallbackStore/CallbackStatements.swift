@@ -113,7 +113,13 @@ enum CallbackStatements {
                 LEFT JOIN mpesa.stk_requests r ON r.id = c.stk_request_id
                 WHERE c.result_code = '0' AND c.review_reason IS NULL
                 ORDER BY c.id
-                ON CONFLICT DO NOTHING
+                -- A repeat of a recorded success (same checkout, same receipt)
+                -- adds nothing. Any other conflict was flagged above, unless a
+                -- transaction beside this one is adding it: then the receipt's
+                -- unique index fails the statement once that one commits, and
+                -- the recorder tries again, when the check above sees it. One
+                -- arbiter index instead of four: each is probed for every row.
+                ON CONFLICT (checkout_request_id) DO NOTHING
                 RETURNING callback_id, review_reason
             ),
             settled AS (
@@ -145,8 +151,10 @@ enum CallbackStatements {
     /// Flags the successes `$1` (callback ids, `int8[]`) that added no
     /// payment because a transaction running beside theirs added a
     /// conflicting one: `recordCallbacks` reads the payments committed before
-    /// it started, so it cannot see that one, and its unique indexes skip
-    /// the payment silently. Runs, in a transaction of its own, only for
+    /// it started, so it cannot see that one, and its `ON CONFLICT` skips
+    /// the payment silently when the two share a checkout (when they share
+    /// only a receipt, the statement fails and is tried again instead, which
+    /// then sees the other payment). Runs, in a transaction of its own, only for
     /// successes that added no payment and got no reason; one whose very
     /// payment (same checkout and receipt) is recorded is a repeated delivery
     /// and stays unflagged. Returns each flagged callback's id and reason.
