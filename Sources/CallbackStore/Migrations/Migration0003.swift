@@ -55,7 +55,7 @@ extension Migration {
         """
 
     /// Money received: per Kenyan day, and payment by payment.
-    private static let collectionsSQL = """
+    static let collectionsSQL = """
         CREATE VIEW mpesa.daily_collections WITH (security_barrier) AS
         SELECT (transaction_time AT TIME ZONE 'Africa/Nairobi')::date AS day,
             count(*) AS payments,
@@ -113,7 +113,7 @@ extension Migration {
     ///
     /// A failure is counted once per checkout request id, from its first
     /// failure callback, or from the STK query when no callback came.
-    private static let attemptsSQL = """
+    static let attemptsSQL = """
         CREATE VIEW mpesa.failed_attempts WITH (security_barrier) AS
         WITH failure_callbacks AS (
             SELECT DISTINCT ON (checkout_request_id)
@@ -187,7 +187,7 @@ extension Migration {
     ///
     /// The union sits in a subquery because PostgreSQL flattens a view that
     /// is a bare UNION ALL into the reader's query, barrier or not.
-    private static let needsReviewSQL = """
+    static let needsReviewSQL = """
         CREATE VIEW mpesa.needs_review WITH (security_barrier) AS
         SELECT kind, id, day, time_kenya, checkout_request_id, mpesa_receipt_number, amount,
             reason
