@@ -37,10 +37,10 @@ extension Migration {
                 ALTER COLUMN phone_number TYPE text COLLATE "C";
 
             """
-            + collectionsSQL + attemptsSQL + needsReviewSQL
-            + """
-            GRANT SELECT ON mpesa.daily_collections, mpesa.payment_report,
-                mpesa.failed_attempts, mpesa.request_outcomes, mpesa.needs_review
-                TO mpesa_finance;
-            """)
+                + collectionsSQL + attemptsSQL + needsReviewSQL
+                    + """
+                    GRANT SELECT ON mpesa.daily_collections, mpesa.payment_report,
+                        mpesa.failed_attempts, mpesa.request_outcomes, mpesa.needs_review
+                        TO mpesa_finance;
+                    """)
 }
