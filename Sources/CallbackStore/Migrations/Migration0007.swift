@@ -17,30 +17,31 @@ extension Migration {
     /// makes this migration fail, changing nothing (README: Upgrades).
     static let identifiersInByteOrder = Migration(
         version: 7, name: "identifiers compared byte by byte",
-        sql: """
-            DROP VIEW mpesa.needs_review, mpesa.request_outcomes, mpesa.failed_attempts,
-                mpesa.payment_report, mpesa.daily_collections;
+        sql: byteOrderSQL + collectionsSQL + attemptsSQL + needsReviewSQL + viewGrantSQL)
 
-            ALTER TABLE mpesa.stk_requests
-                ALTER COLUMN merchant_request_id TYPE text COLLATE "C",
-                ALTER COLUMN checkout_request_id TYPE text COLLATE "C",
-                ALTER COLUMN phone_number TYPE text COLLATE "C";
-            ALTER TABLE mpesa.callbacks
-                ALTER COLUMN merchant_request_id TYPE text COLLATE "C",
-                ALTER COLUMN checkout_request_id TYPE text COLLATE "C",
-                ALTER COLUMN mpesa_receipt_number TYPE text COLLATE "C",
-                ALTER COLUMN phone_number TYPE text COLLATE "C";
-            ALTER TABLE mpesa.payments
-                ALTER COLUMN merchant_request_id TYPE text COLLATE "C",
-                ALTER COLUMN checkout_request_id TYPE text COLLATE "C",
-                ALTER COLUMN mpesa_receipt_number TYPE text COLLATE "C",
-                ALTER COLUMN phone_number TYPE text COLLATE "C";
+    private static let byteOrderSQL = """
+        DROP VIEW mpesa.needs_review, mpesa.request_outcomes, mpesa.failed_attempts,
+            mpesa.payment_report, mpesa.daily_collections;
 
-            """
-                + collectionsSQL + attemptsSQL + needsReviewSQL
-                    + """
-                    GRANT SELECT ON mpesa.daily_collections, mpesa.payment_report,
-                        mpesa.failed_attempts, mpesa.request_outcomes, mpesa.needs_review
-                        TO mpesa_finance;
-                    """)
+        ALTER TABLE mpesa.stk_requests
+            ALTER COLUMN merchant_request_id TYPE text COLLATE "C",
+            ALTER COLUMN checkout_request_id TYPE text COLLATE "C",
+            ALTER COLUMN phone_number TYPE text COLLATE "C";
+        ALTER TABLE mpesa.callbacks
+            ALTER COLUMN merchant_request_id TYPE text COLLATE "C",
+            ALTER COLUMN checkout_request_id TYPE text COLLATE "C",
+            ALTER COLUMN mpesa_receipt_number TYPE text COLLATE "C",
+            ALTER COLUMN phone_number TYPE text COLLATE "C";
+        ALTER TABLE mpesa.payments
+            ALTER COLUMN merchant_request_id TYPE text COLLATE "C",
+            ALTER COLUMN checkout_request_id TYPE text COLLATE "C",
+            ALTER COLUMN mpesa_receipt_number TYPE text COLLATE "C",
+            ALTER COLUMN phone_number TYPE text COLLATE "C";
+
+        """
+
+    private static let viewGrantSQL = """
+        GRANT SELECT ON mpesa.daily_collections, mpesa.payment_report, mpesa.failed_attempts,
+            mpesa.request_outcomes, mpesa.needs_review TO mpesa_finance;
+        """
 }
