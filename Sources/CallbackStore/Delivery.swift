@@ -39,12 +39,42 @@ public struct Delivery: Sendable {
     }
 }
 
-/// A random 128-bit identifier in UUID form (version 4).
+/// A delivery's identifier: a UUID of version 7, whose first 48 bits are
+/// the Unix time in milliseconds and whose last 74 are random.
+///
+/// Ids made later sort later, so the unique index on `delivery_id` grows at
+/// its right edge like a serial key: each insert touches the page the last
+/// one touched, where a random id (version 4) would touch any page of an
+/// index that outgrows memory, and after each checkpoint write a full page
+/// image to the WAL for nearly every insert.
 public struct DeliveryID: Sendable, Hashable, CustomStringConvertible {
     public let uuid: UUID
 
+    /// A new id for the current time.
     public init() {
-        self.uuid = UUID()
+        self.init(milliseconds: UInt64(Date().timeIntervalSince1970 * 1000))
+    }
+
+    /// A new id for `milliseconds` since 1970 (RFC 9562, section 5.7).
+    init(milliseconds: UInt64) {
+        var generator = SystemRandomNumberGenerator()
+        let random: (UInt64, UInt64) = (generator.next(), generator.next())
+        var bytes = [UInt8](repeating: 0, count: 16)
+        for index in 0..<6 {
+            bytes[index] = UInt8(truncatingIfNeeded: milliseconds >> (40 - 8 * UInt64(index)))
+        }
+        for index in 6..<16 {
+            let word = index < 8 ? random.0 : random.1
+            bytes[index] = UInt8(truncatingIfNeeded: word >> (8 * UInt64(index % 8)))
+        }
+        bytes[6] = 0x70 | (bytes[6] & 0x0F)  // version 7
+        bytes[8] = 0x80 | (bytes[8] & 0x3F)  // variant 10
+        self.uuid = UUID(
+            uuid: (
+                bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14],
+                bytes[15]
+            ))
     }
 
     public init?(text: String) {
