@@ -78,23 +78,28 @@ struct BatchPlan {
         var outcomes = Outcomes()
         var remaining = results[...]
         if !accepted.isEmpty, let rows = remaining.popFirst() {
+            let callbacks = Dictionary(
+                accepted.map { ($0.0.id, $0.1) }, uniquingKeysWith: { first, _ in first })
             for row in rows.rows {
-                guard let index = Self.index(of: row[0], count: accepted.count) else { continue }
-                let (delivery, callback) = accepted[index]
+                guard let id = row[0].flatMap(DeliveryID.init(text:)),
+                    let callback = callbacks[id]
+                else { continue }
                 let recorded = CallbackRecorder.Recorded(
                     isNewDelivery: true, addedPayment: row[1] == "t", reviewReason: row[2])
-                outcomes.recorded[delivery.id] = recorded
+                outcomes.recorded[id] = recorded
                 if callback.payment != nil, !recorded.addedPayment, recorded.reviewReason == nil,
-                    let id = row[3].flatMap({ Int64($0) })
+                    let callbackID = row[3].flatMap({ Int64($0) })
                 {
-                    outcomes.unexplained[id] = delivery.id
+                    outcomes.unexplained[callbackID] = id
                 }
             }
         }
         if !rejected.isEmpty, let rows = remaining.popFirst() {
+            let ids = Set(rejected.map(\.id))
             for row in rows.rows {
-                guard let index = Self.index(of: row[0], count: rejected.count) else { continue }
-                outcomes.recorded[rejected[index].id] = CallbackRecorder.Recorded(
+                guard let id = row[0].flatMap(DeliveryID.init(text:)), ids.contains(id)
+                else { continue }
+                outcomes.recorded[id] = CallbackRecorder.Recorded(
                     isNewDelivery: true, addedPayment: false, reviewReason: nil)
             }
         }
@@ -138,13 +143,6 @@ struct BatchPlan {
         PostgresCommand(
             CallbackStatements.flagConflictingSuccesses,
             [PostgresArrays.int8(unexplained.map { $0 })])
-    }
-
-    /// The index of a 1-based array position returned by a statement.
-    private static func index(of position: String?, count: Int) -> Int? {
-        guard let position, let number = Int(position), (1...count).contains(number)
-        else { return nil }
-        return number - 1
     }
 
     private static func microseconds(_ date: Date) -> Int64 {

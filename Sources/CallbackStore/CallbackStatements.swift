@@ -30,9 +30,9 @@ enum CallbackStatements {
     /// cost two sorts a batch, about a tenth of the statement).
     ///
     /// Returns one row per callback stored for the first time (a replayed
-    /// delivery id is skipped): its position in the arrays (from 1), whether
-    /// it added a payment, the review reason of the callback or its payment,
-    /// and the callback's id.
+    /// delivery id is skipped): its delivery id, whether it added a payment,
+    /// the review reason of the callback or its payment, and the callback's
+    /// id.
     static let recordCallbacks = PreparedStatement(
         name: "record_callbacks",
         sql: """
@@ -141,10 +141,12 @@ enum CallbackStatements {
                 RETURNING r.id
             )
             -- Data-modifying CTEs always run to completion, read or not.
-            SELECT i.position, p.callback_id IS NOT NULL,
+            -- Rows name their delivery id, not their position: a second
+            -- reference to input would make PostgreSQL store all of it, bodies
+            -- included, rather than read it once as part of the insert.
+            SELECT c.delivery_id, p.callback_id IS NOT NULL,
                 coalesce(p.review_reason, c.review_reason), c.id
             FROM inserted c
-            JOIN input i ON i.delivery_id = c.delivery_id
             LEFT JOIN paid p ON p.callback_id = c.id
             """)
 
@@ -181,29 +183,23 @@ enum CallbackStatements {
 
     /// Keeps rejected bodies byte for byte with the reason. `$1`…`$6`, in
     /// binary format: delivery id, received at (microseconds since 1970),
-    /// source address, kind, reason, body. Returns the position (from 1) of
-    /// each body stored for the first time.
+    /// source address, kind, reason, body. Returns the delivery id of each
+    /// body stored for the first time.
     static let insertRejected = PreparedStatement(
         name: "insert_rejected",
         sql: """
-            WITH input AS (
-                SELECT * FROM unnest($1::uuid[], $2::int8[], $3::text[], $4::text[],
-                        $5::text[], $6::bytea[])
-                    WITH ORDINALITY AS d(delivery_id, received_us, source, kind, reason, body,
-                        position)
-            ),
-            inserted AS (
-                INSERT INTO mpesa.rejected_callbacks (
-                    delivery_id, received_at, source_address, kind, reason, body)
-                SELECT delivery_id,
-                    'epoch'::timestamptz + received_us * interval '1 microsecond',
-                    source::inet, kind, reason, body
-                FROM input
-                ORDER BY position
-                ON CONFLICT (delivery_id) DO NOTHING
-                RETURNING delivery_id
-            )
-            SELECT i.position FROM inserted c JOIN input i ON i.delivery_id = c.delivery_id
+            INSERT INTO mpesa.rejected_callbacks (
+                delivery_id, received_at, source_address, kind, reason, body)
+            SELECT d.delivery_id,
+                'epoch'::timestamptz + d.received_us * interval '1 microsecond',
+                d.source::inet, d.kind, d.reason, d.body
+            FROM unnest($1::uuid[], $2::int8[], $3::text[], $4::text[], $5::text[],
+                    $6::bytea[])
+                WITH ORDINALITY AS d(delivery_id, received_us, source, kind, reason, body,
+                    position)
+            ORDER BY d.position
+            ON CONFLICT (delivery_id) DO NOTHING
+            RETURNING delivery_id
             """)
 
     /// Every statement the recorder needs prepared on its connection.
