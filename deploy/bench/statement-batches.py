@@ -5,10 +5,13 @@ once, then BATCHES transactions that each execute it for BATCH_SIZE
 callbacks (70% successes with full metadata, 30% cancellations, every id
 unique and the same on every run), and commit.
 
-    statement-batches.py SWIFT_FILE OUT_FILE FIRST_BATCH BATCHES BATCH_SIZE
+    statement-batches.py SWIFT_FILE OUT_FILE FIRST_BATCH BATCHES BATCH_SIZE [FIRST COUNT]...
 
 The statement's text is read from the Swift file, so the scripts follow the
 code; its two interpolated reasons are filled in from the same file.
+Each further FIRST COUNT pair makes the script first record an accepted push
+in mpesa.stk_requests for every callback of batches FIRST to FIRST+COUNT-1,
+as the sender does before Daraja calls back.
 """
 import hashlib
 import re
@@ -32,6 +35,27 @@ def array(values, sql_type):
     return "'{%s}'::%s[]" % (",".join(items), sql_type)
 
 
+def checkout(number, position):
+    return f"ws_CO_{number:08d}{position:04d}"
+
+
+def merchant(number, position):
+    return f"29115-{number}-{position}"
+
+
+def requests(first, count, size):
+    """One INSERT of an accepted push per callback of batches first..first+count-1."""
+    return f"""INSERT INTO mpesa.stk_requests (merchant_request_id, checkout_request_id,
+    phone_number, amount, account_reference, transaction_description,
+    business_short_code, party_b, transaction_type, state)
+SELECT '29115-' || b || '-' || p, 'ws_CO_' || lpad(b::text, 8, '0') || lpad(p::text, 4, '0'),
+    '254708374149', 100.00, 'INV' || b, 'Order', '174379', '174379',
+    'CustomerPayBillOnline', 'accepted'
+FROM generate_series({first}, {first + count - 1}) AS b, generate_series(1, {size}) AS p;
+
+"""
+
+
 def batch(number, size):
     positions = range(1, size + 1)
     success = [p % 10 < 7 for p in positions]
@@ -47,8 +71,8 @@ def batch(number, size):
         array([digest(f"{number}-{p}") for p in positions], "uuid"),
         array([1700000000000000 + number * 1000 + p for p in positions], "int8"),
         array(["196.201.214.200"] * size, "text"),
-        array([f"29115-{number}-{p}" for p in positions], "text"),
-        array([f"ws_CO_{number:08d}{p:04d}" for p in positions], "text"),
+        array([merchant(number, p) for p in positions], "text"),
+        array([checkout(number, p) for p in positions], "text"),
         array(["0" if s else "1032" for s in success], "text"),
         array(["The service request is processed successfully."] * size, "text"),
         array([10000] * size, "int8"),
@@ -66,6 +90,9 @@ def main():
     swift_file, out_file, first, count, size = sys.argv[1:6]
     sql = statement_sql(open(swift_file).read())
     with open(out_file, "w") as out:
+        ranges = sys.argv[6:]
+        for index in range(0, len(ranges) - 1, 2):
+            out.write(requests(int(ranges[index]), int(ranges[index + 1]), int(size)))
         out.write("PREPARE record AS " + sql + ";\n\n")
         for number in range(int(first), int(first) + int(count)):
             out.write(batch(number, int(size)))
