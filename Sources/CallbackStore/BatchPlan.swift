@@ -2,137 +2,152 @@ import Foundation
 import MpesaCore
 import PostgresClient
 
-/// The statements that write one batch of deliveries, and how to read their
-/// results back per delivery.
+/// The statements that write one batch of deliveries, built a delivery at
+/// a time, and how to read their results back per delivery.
+///
+/// `CallbackRecorder` adds each delivery as it arrives, while the previous
+/// batch is still at the server, so that when that batch commits the next
+/// one only has its array headers written before it is sent.
 struct BatchPlan {
-    let commands: [PostgresCommand]
-    /// The accepted deliveries and the rejected ones, each in the order of
-    /// their statement's arrays.
-    private let accepted: [(Delivery, StkCallback)]
-    private let rejected: [Delivery]
+    /// The columns of `CallbackStatements.recordCallbacks`, `$1`…`$14`.
+    private struct AcceptedColumns {
+        var deliveryID = PostgresArray(.uuid)
+        var receivedAt = PostgresArray(.int8)
+        var source = PostgresArray(.text)
+        var merchantRequestID = PostgresArray(.text, capacity: 1024)
+        var checkoutRequestID = PostgresArray(.text, capacity: 1024)
+        var resultCode = PostgresArray(.text)
+        var resultDescription = PostgresArray(.text, capacity: 2048)
+        var amount = PostgresArray(.int8)
+        var receipt = PostgresArray(.text)
+        var transactionTime = PostgresArray(.int8)
+        var phone = PostgresArray(.text)
+        var body = PostgresArray(.bytea, capacity: 16_384)
+        var checkoutOfReceipt = PostgresArray(.text)
+        var receiptOfCheckout = PostgresArray(.text)
 
-    init(_ deliveries: [Delivery]) {
-        var accepted: [(Delivery, StkCallback)] = []
-        var rejected: [(Delivery, CallbackRejection)] = []
+        consuming func finish() -> [PostgresValue] {
+            [
+                deliveryID.finish(), receivedAt.finish(), source.finish(),
+                merchantRequestID.finish(), checkoutRequestID.finish(), resultCode.finish(),
+                resultDescription.finish(), amount.finish(), receipt.finish(),
+                transactionTime.finish(), phone.finish(), body.finish(),
+                checkoutOfReceipt.finish(), receiptOfCheckout.finish(),
+            ]
+        }
+    }
+
+    /// The columns of `CallbackStatements.insertRejected`, `$1`…`$6`.
+    private struct RejectedColumns {
+        var deliveryID = PostgresArray(.uuid)
+        var receivedAt = PostgresArray(.int8)
+        var source = PostgresArray(.text)
+        var kind = PostgresArray(.text)
+        var reason = PostgresArray(.text)
+        var body = PostgresArray(.bytea)
+
+        consuming func finish() -> [PostgresValue] {
+            [
+                deliveryID.finish(), receivedAt.finish(), source.finish(), kind.finish(),
+                reason.finish(), body.finish(),
+            ]
+        }
+    }
+
+    private var acceptedColumns = AcceptedColumns()
+    private var rejectedColumns = RejectedColumns()
+    /// Whether each accepted delivery is a success, by delivery id.
+    private var acceptedIsSuccess: [DeliveryID: Bool] = [:]
+    private var rejectedIDs: Set<DeliveryID> = []
+    /// The checkout of the batch's first success with each receipt, and the
+    /// receipt of its first success for each checkout.
+    private var checkoutByReceipt: [String: String] = [:]
+    private var receiptByCheckout: [String: String] = [:]
+
+    /// How many deliveries the plan holds.
+    private(set) var count = 0
+
+    init() {}
+
+    init(_ deliveries: some Sequence<Delivery>) {
         for delivery in deliveries {
-            switch delivery.verdict {
-            case .accepted(let callback): accepted.append((delivery, callback))
-            case .rejected(let rejection): rejected.append((delivery, rejection))
-            }
+            add(delivery)
         }
+    }
+
+    /// Adds `delivery` to its statement's columns.
+    mutating func add(_ delivery: Delivery) {
+        count += 1
+        switch delivery.verdict {
+        case .accepted(let callback):
+            acceptedIsSuccess[delivery.id] = callback.payment != nil
+            let (checkoutOfReceipt, receiptOfCheckout) = firstInBatch(callback)
+            acceptedColumns.deliveryID.append(delivery.id)
+            acceptedColumns.receivedAt.append(Self.microseconds(delivery.receivedAt))
+            acceptedColumns.source.append(delivery.sourceAddress)
+            acceptedColumns.merchantRequestID.append(callback.merchantRequestID)
+            acceptedColumns.checkoutRequestID.append(callback.checkoutRequestID)
+            acceptedColumns.resultCode.append(callback.resultCode.text)
+            acceptedColumns.resultDescription.append(callback.resultDescription)
+            acceptedColumns.amount.append(callback.payment?.amount.minorUnits)
+            acceptedColumns.receipt.append(callback.payment?.receiptNumber)
+            acceptedColumns.transactionTime.append(
+                callback.payment?.transactionTime.secondsSince1970)
+            acceptedColumns.phone.append(callback.payment?.phoneNumber)
+            acceptedColumns.body.append(bytes: delivery.body)
+            acceptedColumns.checkoutOfReceipt.append(checkoutOfReceipt)
+            acceptedColumns.receiptOfCheckout.append(receiptOfCheckout)
+        case .rejected(let rejection):
+            rejectedIDs.insert(delivery.id)
+            rejectedColumns.deliveryID.append(delivery.id)
+            rejectedColumns.receivedAt.append(Self.microseconds(delivery.receivedAt))
+            rejectedColumns.source.append(delivery.sourceAddress)
+            rejectedColumns.kind.append(rejection.kind.rawValue)
+            rejectedColumns.reason.append(rejection.reason)
+            rejectedColumns.body.append(bytes: delivery.body)
+        }
+    }
+
+    /// The statements, one for the accepted callbacks and one for the
+    /// rejected bodies, each only when it has rows, in that order.
+    consuming func commands() -> (commands: [PostgresCommand], outcomes: OutcomeReader) {
         var commands: [PostgresCommand] = []
-        if !accepted.isEmpty {
-            let firsts = Self.firstInBatch(accepted.map(\.1))
+        if acceptedColumns.deliveryID.count > 0 {
             commands.append(
-                PostgresCommand(
-                    CallbackStatements.recordCallbacks,
-                    [
-                        PostgresArrays.uuid(accepted.map { $0.0.id }),
-                        PostgresArrays.int8(accepted.map { Self.microseconds($0.0.receivedAt) }),
-                        PostgresArrays.text(accepted.map { $0.0.sourceAddress }),
-                        PostgresArrays.text(accepted.map { $0.1.merchantRequestID }),
-                        PostgresArrays.text(accepted.map { $0.1.checkoutRequestID }),
-                        PostgresArrays.text(accepted.map { $0.1.resultCode.text }),
-                        PostgresArrays.text(accepted.map { $0.1.resultDescription }),
-                        PostgresArrays.int8(accepted.map { $0.1.payment?.amount.minorUnits }),
-                        PostgresArrays.text(accepted.map { $0.1.payment?.receiptNumber }),
-                        PostgresArrays.int8(
-                            accepted.map { $0.1.payment?.transactionTime.secondsSince1970 }),
-                        PostgresArrays.text(accepted.map { $0.1.payment?.phoneNumber }),
-                        PostgresArrays.bytea(accepted.map { $0.0.body }),
-                        PostgresArrays.text(firsts.checkoutOfReceipt),
-                        PostgresArrays.text(firsts.receiptOfCheckout),
-                    ]))
+                PostgresCommand(CallbackStatements.recordCallbacks, acceptedColumns.finish()))
         }
-        if !rejected.isEmpty {
+        if rejectedColumns.deliveryID.count > 0 {
             commands.append(
-                PostgresCommand(
-                    CallbackStatements.insertRejected,
-                    [
-                        PostgresArrays.uuid(rejected.map { $0.0.id }),
-                        PostgresArrays.int8(rejected.map { Self.microseconds($0.0.receivedAt) }),
-                        PostgresArrays.text(rejected.map { $0.0.sourceAddress }),
-                        PostgresArrays.text(rejected.map { $0.1.kind.rawValue }),
-                        PostgresArrays.text(rejected.map { $0.1.reason }),
-                        PostgresArrays.bytea(rejected.map { $0.0.body }),
-                    ]))
+                PostgresCommand(CallbackStatements.insertRejected, rejectedColumns.finish()))
         }
-        self.commands = commands
-        self.accepted = accepted
-        self.rejected = rejected.map(\.0)
+        return (
+            commands,
+            OutcomeReader(acceptedIsSuccess: acceptedIsSuccess, rejectedIDs: rejectedIDs)
+        )
     }
 
-    /// What a committed batch did.
-    struct Outcomes {
-        /// What the transaction did with each delivery that it wrote for the
-        /// first time; deliveries missing from the map were already stored.
-        var recorded: [DeliveryID: CallbackRecorder.Recorded] = [:]
-        /// Successes stored for the first time that added no payment and
-        /// carry no reason: a transaction beside this one added a payment
-        /// they conflict with (see `CallbackStatements.flagConflictingSuccesses`),
-        /// or they repeat one of their batch-mates. By callback id.
-        var unexplained: [Int64: DeliveryID] = [:]
-    }
-
-    func outcomes(from results: [PostgresRows]) -> Outcomes {
-        var outcomes = Outcomes()
-        var remaining = results[...]
-        if !accepted.isEmpty, let rows = remaining.popFirst() {
-            let callbacks = Dictionary(
-                accepted.map { ($0.0.id, $0.1) }, uniquingKeysWith: { first, _ in first })
-            for row in rows.rows {
-                guard let id = row[0].flatMap(DeliveryID.init(text:)),
-                    let callback = callbacks[id]
-                else { continue }
-                let recorded = CallbackRecorder.Recorded(
-                    isNewDelivery: true, addedPayment: row[1] == "t", reviewReason: row[2])
-                outcomes.recorded[id] = recorded
-                if callback.payment != nil, !recorded.addedPayment, recorded.reviewReason == nil,
-                    let callbackID = row[3].flatMap({ Int64($0) })
-                {
-                    outcomes.unexplained[callbackID] = id
-                }
-            }
+    /// For a callback added after those already in the batch: the checkout
+    /// of the batch's first success with the same receipt, and the receipt
+    /// of its first success for the same checkout, each only where an
+    /// earlier success took it (nil otherwise, the usual case, which the
+    /// statement reads as the callback's own). The statement flags such a
+    /// success.
+    private mutating func firstInBatch(
+        _ callback: StkCallback
+    ) -> (checkoutOfReceipt: String?, receiptOfCheckout: String?) {
+        guard let receipt = callback.payment?.receiptNumber else { return (nil, nil) }
+        let checkout = callback.checkoutRequestID
+        var checkoutOfReceipt: String?
+        var receiptOfCheckout: String?
+        if let first = checkoutByReceipt[receipt] {
+            checkoutOfReceipt = first
+        } else {
+            checkoutByReceipt[receipt] = checkout
         }
-        if !rejected.isEmpty, let rows = remaining.popFirst() {
-            let ids = Set(rejected.map(\.id))
-            for row in rows.rows {
-                guard let id = row[0].flatMap(DeliveryID.init(text:)), ids.contains(id)
-                else { continue }
-                outcomes.recorded[id] = CallbackRecorder.Recorded(
-                    isNewDelivery: true, addedPayment: false, reviewReason: nil)
-            }
-        }
-        return outcomes
-    }
-
-    /// For each callback, in order: the checkout of the batch's first success
-    /// with the same receipt, and the receipt of the batch's first success
-    /// for the same checkout, each only where an earlier success in the
-    /// batch took it (nil otherwise, the usual case, which the statement
-    /// reads as the callback's own). The statement flags such a success.
-    static func firstInBatch(
-        _ callbacks: [StkCallback]
-    ) -> (checkoutOfReceipt: [String?], receiptOfCheckout: [String?]) {
-        var checkoutByReceipt: [String: String] = [:]
-        var receiptByCheckout: [String: String] = [:]
-        checkoutByReceipt.reserveCapacity(callbacks.count)
-        receiptByCheckout.reserveCapacity(callbacks.count)
-        var checkoutOfReceipt = [String?](repeating: nil, count: callbacks.count)
-        var receiptOfCheckout = [String?](repeating: nil, count: callbacks.count)
-        for (index, callback) in callbacks.enumerated() {
-            guard let receipt = callback.payment?.receiptNumber else { continue }
-            let checkout = callback.checkoutRequestID
-            if let first = checkoutByReceipt[receipt] {
-                checkoutOfReceipt[index] = first
-            } else {
-                checkoutByReceipt[receipt] = checkout
-            }
-            if let first = receiptByCheckout[checkout] {
-                receiptOfCheckout[index] = first
-            } else {
-                receiptByCheckout[checkout] = receipt
-            }
+        if let first = receiptByCheckout[checkout] {
+            receiptOfCheckout = first
+        } else {
+            receiptByCheckout[checkout] = receipt
         }
         return (checkoutOfReceipt, receiptOfCheckout)
     }
@@ -141,11 +156,58 @@ struct BatchPlan {
     /// flagged callbacks' ids and reasons.
     static func flagging(_ unexplained: some Collection<Int64>) -> PostgresCommand {
         PostgresCommand(
-            CallbackStatements.flagConflictingSuccesses,
-            [PostgresArrays.int8(unexplained.map { $0 })])
+            CallbackStatements.flagConflictingSuccesses, [PostgresArray.int8(unexplained)])
     }
 
     private static func microseconds(_ date: Date) -> Int64 {
         Int64((date.timeIntervalSince1970 * 1_000_000).rounded(.down))
+    }
+}
+
+/// What a committed batch did.
+struct BatchOutcomes {
+    /// What the transaction did with each delivery that it wrote for the
+    /// first time; deliveries missing from the map were already stored.
+    var recorded: [DeliveryID: CallbackRecorder.Recorded] = [:]
+    /// Successes stored for the first time that added no payment and
+    /// carry no reason: a transaction beside this one added a payment
+    /// they conflict with (see `CallbackStatements.flagConflictingSuccesses`),
+    /// or they repeat one of their batch-mates. By callback id.
+    var unexplained: [Int64: DeliveryID] = [:]
+}
+
+/// Reads a batch's results back per delivery: the statements return the
+/// delivery id of each row they stored for the first time.
+struct OutcomeReader {
+    let acceptedIsSuccess: [DeliveryID: Bool]
+    let rejectedIDs: Set<DeliveryID>
+
+    func outcomes(from results: [PostgresRows]) -> BatchOutcomes {
+        var outcomes = BatchOutcomes()
+        var remaining = results[...]
+        if !acceptedIsSuccess.isEmpty, let rows = remaining.popFirst() {
+            for row in rows.rows {
+                guard let id = row[0].flatMap(DeliveryID.init(text:)),
+                    let isSuccess = acceptedIsSuccess[id]
+                else { continue }
+                let recorded = CallbackRecorder.Recorded(
+                    isNewDelivery: true, addedPayment: row[1] == "t", reviewReason: row[2])
+                outcomes.recorded[id] = recorded
+                if isSuccess, !recorded.addedPayment, recorded.reviewReason == nil,
+                    let callbackID = row[3].flatMap({ Int64($0) })
+                {
+                    outcomes.unexplained[callbackID] = id
+                }
+            }
+        }
+        if !rejectedIDs.isEmpty, let rows = remaining.popFirst() {
+            for row in rows.rows {
+                guard let id = row[0].flatMap(DeliveryID.init(text:)), rejectedIDs.contains(id)
+                else { continue }
+                outcomes.recorded[id] = CallbackRecorder.Recorded(
+                    isNewDelivery: true, addedPayment: false, reviewReason: nil)
+            }
+        }
+        return outcomes
     }
 }

@@ -68,7 +68,6 @@ public final class CallbackRecorder {
         let delivery: Delivery
         let deadline: ContinuousClock.Instant
         let completion: Completion
-        var mustGoAlone = false
         /// Set once a lone attempt lost a race on a unique index.
         var lostRace = false
         var isFinished = false
@@ -92,7 +91,14 @@ public final class CallbackRecorder {
     /// The batch each connection carries, by the connection's index.
     private var inFlightByConnection: [Int: [Entry]] = [:]
     private let options: Options
+    /// Deliveries waiting for the next batch, in arrival order, and the
+    /// plan of that batch: it holds the first `plan.count` of them (at
+    /// most `maximumBatchSize`), added as they arrived.
     private var waiting: [Entry] = []
+    private var plan = BatchPlan()
+    /// Deliveries of a refused batch, each to be tried again alone before
+    /// anything in `waiting`.
+    private var alone: [Entry] = []
     private var deadlineTimer: LoopEvent?
     private let loop: EventLoop
 
@@ -116,7 +122,7 @@ public final class CallbackRecorder {
 
     /// Deliveries waiting for a transaction or in one.
     public var pendingCount: Int {
-        waiting.count + inFlightByConnection.values.reduce(0) { $0 + $1.count }
+        waiting.count + alone.count + inFlightByConnection.values.reduce(0) { $0 + $1.count }
     }
 
     /// Whether a write can be attempted now.
@@ -132,59 +138,68 @@ public final class CallbackRecorder {
         waiting.append(
             Entry(
                 delivery: delivery, deadline: .now + options.deadline, completion: completion))
+        if plan.count < options.maximumBatchSize {
+            plan.add(delivery)
+        }
         armDeadlineTimer()
         sendIfIdle()
     }
 
     private func sendIfIdle() {
         for (index, connection) in connections.enumerated()
-        where !waiting.isEmpty && inFlightByConnection[index] == nil
+        where (!alone.isEmpty || !waiting.isEmpty) && inFlightByConnection[index] == nil
             && connection.state == .ready
         {
-            let batch = takeBatch()
+            let (batch, plan) = takeBatch()
             inFlightByConnection[index] = batch
-            send(batch, on: index)
+            send(batch, plan, on: index)
         }
         // With no connection ready, what waits fails now rather than at
         // its deadline, so that it goes to the spool at once.
         if !isAvailable {
-            let stranded = waiting
+            let stranded = alone + waiting
+            alone.removeAll()
             waiting.removeAll()
+            plan = BatchPlan()
             stranded.forEach { $0.finish(.failure(.unavailable(nil))) }
         }
     }
 
-    private func takeBatch() -> [Entry] {
-        if waiting[0].mustGoAlone {
-            return [waiting.removeFirst()]
+    /// The next batch: a delivery to be tried alone, or the planned ones.
+    private func takeBatch() -> ([Entry], BatchPlan) {
+        if !alone.isEmpty {
+            let entry = alone.removeFirst()
+            return ([entry], BatchPlan([entry.delivery]))
         }
-        var count = 0
-        while count < waiting.count, count < options.maximumBatchSize,
-            !waiting[count].mustGoAlone
-        {
-            count += 1
-        }
-        let batch = Array(waiting[..<count])
-        waiting.removeFirst(count)
-        return batch
+        let batch = Array(waiting.prefix(plan.count))
+        waiting.removeFirst(batch.count)
+        let taken = plan
+        replan()
+        return (batch, taken)
     }
 
-    private func send(_ batch: [Entry], on index: Int) {
+    /// Plans the next batch afresh from what waits: after a batch larger
+    /// than the maximum came in, or after some waiting entries expired.
+    private func replan() {
+        plan = BatchPlan(waiting.prefix(options.maximumBatchSize).map(\.delivery))
+    }
+
+    private func send(_ batch: [Entry], _ plan: consuming BatchPlan, on index: Int) {
         let started = ContinuousClock.now
-        let plan = BatchPlan(batch.map(\.delivery))
-        connections[index].execute(plan.commands) { [weak self] result in
+        let (commands, reader) = plan.commands()
+        connections[index].execute(commands) { [weak self] result in
             guard let self else { return }
             switch result {
             case .success(let rows):
                 onBatchCommitted?(batch.count, .now - started)
-                let outcomes = plan.outcomes(from: rows)
+                let outcomes = reader.outcomes(from: rows)
                 if outcomes.unexplained.isEmpty {
                     finish(batch, outcomes.recorded, on: index)
                 } else {
                     flag(outcomes, then: batch, on: index)
                 }
             case .failure(let error) where error.kind == .statement && batch.count > 1:
-                // Retry each one alone, at the front of the queue, in order.
+                // Retry each one alone, before what waits, in order.
                 retry(batch, on: index)
             case .failure(let error)
             where error.kind == .statement && error.isUniqueViolation && !batch[0].lostRace:
@@ -204,13 +219,10 @@ public final class CallbackRecorder {
         }
     }
 
-    /// Puts `batch` back at the front of the queue, in order, each entry to
-    /// go alone, and frees the connection.
+    /// Puts `batch` back in front of everything else, in order, each entry
+    /// to go alone, and frees the connection.
     private func retry(_ batch: [Entry], on index: Int) {
-        for entry in batch {
-            entry.mustGoAlone = true
-        }
-        waiting.insert(contentsOf: batch.filter { !$0.isFinished }, at: 0)
+        alone.insert(contentsOf: batch.filter { !$0.isFinished }, at: 0)
         release(index)
     }
 
@@ -219,7 +231,7 @@ public final class CallbackRecorder {
     /// is answered: a repeat stays unflagged, the loser of a race with
     /// another transaction is flagged. The batch is committed either way:
     /// if this fails, its callbacks are answered as they are, unflagged.
-    private func flag(_ outcomes: BatchPlan.Outcomes, then batch: [Entry], on index: Int) {
+    private func flag(_ outcomes: BatchOutcomes, then batch: [Entry], on index: Int) {
         onRechecked?(outcomes.unexplained.count)
         // TODO: a flag lost to a failure here is not retried; the callback
         // and the payment it conflicts with are stored, unflagged.
@@ -273,10 +285,15 @@ public final class CallbackRecorder {
 
     private func expireOverdue() {
         let now = ContinuousClock.now
-        // Waiting entries are in arrival order: the overdue ones lead.
-        let overdue = waiting.prefix { $0.deadline <= now }
-        waiting.removeFirst(overdue.count)
-        for entry in overdue {
+        // Each queue is in arrival order: its overdue entries lead.
+        let overdueAlone = alone.prefix { $0.deadline <= now }
+        alone.removeFirst(overdueAlone.count)
+        let overdueWaiting = waiting.prefix { $0.deadline <= now }
+        waiting.removeFirst(overdueWaiting.count)
+        if !overdueWaiting.isEmpty {
+            replan()
+        }
+        for entry in overdueAlone + overdueWaiting {
             entry.finish(.failure(.unavailable(nil)))
         }
         // An overdue entry in flight is answered now; its commit, if it comes,
@@ -286,7 +303,7 @@ public final class CallbackRecorder {
                 entry.finish(.failure(.unavailable(nil)))
             }
         }
-        if waiting.isEmpty && inFlightByConnection.isEmpty {
+        if waiting.isEmpty && alone.isEmpty && inFlightByConnection.isEmpty {
             deadlineTimer = nil
         }
     }

@@ -37,4 +37,21 @@ import Testing
         let stamped = try #require(UInt64(hex, radix: 16))
         #expect((before...after).contains(stamped))
     }
+
+    @Test func itsTextReadsBackInEitherCase() throws {
+        let id = DeliveryID()
+        #expect(DeliveryID(text: id.description) == id)
+        #expect(DeliveryID(text: id.description.uppercased()) == id)
+        let known = try #require(DeliveryID(text: "019ae3c3-04bb-7abc-8def-0123456789af"))
+        #expect(known.uuid.uuidString == "019AE3C3-04BB-7ABC-8DEF-0123456789AF")
+    }
+
+    @Test(arguments: [
+        "", "019ae3c3-04bb-7abc-8def-0123456789a", "019ae3c3-04bb-7abc-8def-0123456789af0",
+        "019ae3c304bb-7abc-8def-0123456789af0", "019ae3c3-04bb-7abc-8def-0123456789ag",
+        "019ae3c3_04bb-7abc-8def-0123456789af", "{019ae3c3-04bb-7abc-8def-0123456789af}",
+    ])
+    func anythingElseIsNotAnID(_ text: String) {
+        #expect(DeliveryID(text: text) == nil)
+    }
 }

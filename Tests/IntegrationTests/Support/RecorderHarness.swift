@@ -61,6 +61,17 @@ final class RecorderHarness: @unchecked Sendable {
     /// until each is committed. The first goes alone, since no transaction is
     /// under way; the others wait for it and go together in the next.
     func recordInOneTurn(_ bodies: [Data]) async throws {
+        let failed = await results(ofOneTurn: bodies).compactMap { result in
+            if case .failure(let failure) = result { return "\(failure)" }
+            return nil
+        }
+        guard failed.isEmpty else { throw TestSetupError("not recorded: \(failed)") }
+    }
+
+    /// Like `recordInOneTurn`, but returns what became of each body, in order.
+    func results(
+        ofOneTurn bodies: [Data]
+    ) async -> [Result<CallbackRecorder.Recorded, CallbackRecorder.Failure>] {
         let deliveries = bodies.map { body in
             let bytes = Array(body)
             let verdict: Delivery.Verdict
@@ -70,26 +81,22 @@ final class RecorderHarness: @unchecked Sendable {
             }
             return Delivery(sourceAddress: "127.0.0.1", body: bytes, verdict: verdict)
         }
-        let remaining = Mutex(deliveries.count)
-        let failures = Mutex<[String]>([])
+        let results = Mutex<[Int: Result<CallbackRecorder.Recorded, CallbackRecorder.Failure>]>(
+            [:])
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             loop.execute { [self] in
-                for delivery in deliveries {
+                for (index, delivery) in deliveries.enumerated() {
                     recorder?.record(delivery) { result in
-                        if case .failure(let failure) = result {
-                            failures.withLock { $0.append("\(failure)") }
-                        }
-                        let isLast = remaining.withLock { count in
-                            count -= 1
-                            return count == 0
+                        let isLast = results.withLock { results in
+                            results[index] = result
+                            return results.count == deliveries.count
                         }
                         if isLast { done.resume() }
                     }
                 }
             }
         }
-        let failed = failures.withLock { $0 }
-        guard failed.isEmpty else { throw TestSetupError("not recorded: \(failed)") }
+        return results.withLock { results in deliveries.indices.compactMap { results[$0] } }
     }
 
     /// Closes the connection and stops the loop.
