@@ -30,6 +30,28 @@ enum LogValueEncoder {
         limit: Int = maximumValueBytes,
         to output: inout [UInt8]
     ) {
+        // Most values (ids, numbers, names) are short printable ASCII with
+        // nothing to escape: copied as they are, quoted if they hold a space
+        // or `=`. Everything else takes the scalar-by-scalar path below.
+        var text = text
+        let copied = text.withUTF8 { utf8 -> Bool in
+            guard !utf8.isEmpty, utf8.count <= limit else { return false }
+            var needsQuotes = false
+            for byte in utf8 {
+                switch byte {
+                case 0x20, 0x3D: needsQuotes = true
+                case 0x22, 0x5C: return false
+                case 0x21..<0x7F: continue
+                default: return false
+                }
+            }
+            if needsQuotes { output.append(UInt8(ascii: "\"")) }
+            output.append(contentsOf: utf8)
+            if needsQuotes { output.append(UInt8(ascii: "\"")) }
+            return true
+        }
+        guard !copied else { return }
+
         var body: [UInt8] = []
         body.reserveCapacity(min(text.utf8.count, limit) + 2)
         var needsQuotes = text.isEmpty
