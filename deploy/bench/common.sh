@@ -1,5 +1,5 @@
-# Shell functions shared by deploy/bench/run and deploy/bench/read-api;
-# sourced, not run.
+# Shell functions shared by deploy/bench/run, deploy/bench/read-api and
+# deploy/fault-injection/run; sourced, not run.
 
 # free_port: a loopback TCP port nothing listens on, below the ephemeral range.
 free_port() {
