@@ -194,8 +194,10 @@ import Testing
                 checkoutRequestID: sent.checkout, receipt: sent.receipt)
             let answer = Task { try await HTTPClient.shared.post(daemon.callbackURL, body).status }
 
-            // Commit only once the daemon's insert waits on the held payment.
-            let deadline = ContinuousClock.now + .seconds(10)
+            // Commit only once the daemon's insert waits on the held payment
+            // (a sanitized build running the whole suite beside it once took
+            // more than 10 s to get there).
+            let deadline = ContinuousClock.now + .seconds(30)
             while try database.count(
                 "pg_stat_activity",
                 where: "datname = current_database() AND wait_event_type = 'Lock'")
