@@ -14,6 +14,9 @@
 //
 // Only EventHTTP and PostgresClient import the C modules. MpesaCore (the
 // Daraja messages, validation, money and Kenyan-time rules) does no I/O.
+// Locking (a value behind a pthread mutex, in place of the standard
+// library's Mutex so that ThreadSanitizer runs stay exact) sits under
+// EventHTTP, ServiceKit and CallbackStore.
 import PackageDescription
 
 let package = Package(
@@ -36,12 +39,13 @@ let package = Package(
             providers: [.apt(["libpq-dev"])]
         ),
         .target(name: "MpesaCore"),
-        .target(name: "EventHTTP", dependencies: ["CLibEvent"]),
+        .target(name: "Locking"),
+        .target(name: "EventHTTP", dependencies: ["CLibEvent", "Locking"]),
         .target(name: "PostgresClient", dependencies: ["CLibPQ", "EventHTTP"]),
-        .target(name: "ServiceKit", dependencies: ["MpesaCore"]),
+        .target(name: "ServiceKit", dependencies: ["MpesaCore", "Locking"]),
         .target(
             name: "CallbackStore",
-            dependencies: ["MpesaCore", "PostgresClient", "EventHTTP", "ServiceKit"]
+            dependencies: ["MpesaCore", "PostgresClient", "EventHTTP", "ServiceKit", "Locking"]
         ),
         .target(
             name: "StkSender",
@@ -61,9 +65,10 @@ let package = Package(
         ),
         .target(name: "DarajaSimulator", dependencies: ["MpesaCore", "EventHTTP", "ServiceKit"]),
         .executableTarget(name: "daraja-sim", dependencies: ["DarajaSimulator"]),
-        .executableTarget(name: "mpesa-loadgen", dependencies: ["ServiceKit"]),
+        .executableTarget(name: "mpesa-loadgen", dependencies: ["ServiceKit", "Locking"]),
         .testTarget(name: "MpesaCoreTests", dependencies: ["MpesaCore"]),
-        .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit"]),
+        .testTarget(name: "LockingTests", dependencies: ["Locking"]),
+        .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit", "Locking"]),
         .testTarget(name: "CallbackStoreTests", dependencies: ["CallbackStore", "MpesaCore"]),
         .testTarget(
             name: "StkSenderTests", dependencies: ["StkSender", "MpesaCore", "ServiceKit"]),
@@ -74,6 +79,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "MpesaCore", "PostgresClient", "EventHTTP", "ServiceKit", "CallbackStore",
+                "Locking",
             ]
         ),
     ],

@@ -1,6 +1,6 @@
 import CLibEvent
 import Glibc
-import Synchronization
+import Locking
 
 /// One libevent `event_base` and the thread that runs it.
 ///
@@ -12,8 +12,8 @@ import Synchronization
 public final class EventLoop: @unchecked Sendable {
     let base: OpaquePointer
     private let wakeup: OpaquePointer
-    private let pending = Mutex<[@Sendable () -> Void]>([])
-    private let loopThread = Mutex<pthread_t?>(nil)
+    private let pending = Locked<[@Sendable () -> Void]>([])
+    private let loopThread = Locked<pthread_t?>(nil)
 
     /// Creates a loop. libevent's pthread locking is enabled once per process.
     ///

@@ -3,6 +3,7 @@
 // fault-injection run can compare what was acknowledged with what is
 // stored. Used by deploy/fault-injection/run.
 import Foundation
+import Locking
 import ServiceKit
 import Synchronization
 
@@ -25,14 +26,14 @@ let usage = """
 
 /// Appends lines to a file from many tasks.
 final class LineFile: Sendable {
-    private let handle: Mutex<FileHandle>
+    private let handle: Locked<FileHandle>
 
     init(path: String) throws {
         _ = FileManager.default.createFile(atPath: path, contents: nil)
         guard let handle = FileHandle(forWritingAtPath: path) else {
             throw UsageError(problems: ["cannot write \(path)"])
         }
-        self.handle = Mutex(handle)
+        self.handle = Locked(handle)
     }
 
     func append(_ line: String) {

@@ -1,11 +1,12 @@
 import Foundation
 import Glibc
+import Locking
 import ServiceKit
 import Synchronization
 
 /// A sink that keeps every line it is given, for tests to read back.
 final class CapturingSink: LogSink {
-    private let lines = Mutex<[String]>([])
+    private let lines = Locked<[String]>([])
 
     func write(_ line: [UInt8]) {
         lines.withLock { $0.append(String(decoding: line, as: UTF8.self)) }
@@ -110,7 +111,7 @@ final class Pipe: Sendable {
 
 /// The result of a read running on another thread.
 final class PendingRead: Sendable {
-    private let result = Mutex<String?>(nil)
+    private let result = Locked<String?>(nil)
     private let done = DispatchSemaphore(value: 0)
 
     func complete(with text: String) {

@@ -1,5 +1,6 @@
 import Dispatch
 import EventHTTP
+import Locking
 import Synchronization
 
 /// The local spool: where a delivery goes, durably, while PostgreSQL cannot
@@ -30,7 +31,7 @@ public final class Spool: @unchecked Sendable {
     private let files: SpoolFiles
     private let queue = DispatchQueue(label: "mpesa-callbackd.spool")
     private let loop: EventLoop
-    private let pendingWrites = Mutex(PendingWrites())
+    private let pendingWrites = Locked(PendingWrites())
     private let depthCount: Atomic<Int>
     private let writable = Atomic<Bool>(true)
     // Loop-thread state: completions waiting for their write.

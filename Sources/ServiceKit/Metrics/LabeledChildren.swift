@@ -1,4 +1,4 @@
-import Synchronization
+import Locking
 
 /// The children of one metric family, one per combination of label values.
 ///
@@ -9,7 +9,7 @@ final class LabeledChildren<Child: Sendable>: Sendable {
     let labelNames: [String]
 
     private let makeChild: @Sendable () -> Child
-    private let children = Mutex<[[String]: Child]>([:])
+    private let children = Locked<[[String]: Child]>([:])
 
     init(family: String, labelNames: [String], makeChild: @escaping @Sendable () -> Child) {
         for label in labelNames {

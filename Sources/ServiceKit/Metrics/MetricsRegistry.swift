@@ -1,4 +1,4 @@
-import Synchronization
+import Locking
 
 /// The process's metrics, rendered in the Prometheus text format for `GET /metrics`.
 ///
@@ -18,7 +18,7 @@ public final class MetricsRegistry: Sendable {
     /// The `Content-Type` of `render()`'s output.
     public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
-    private let families = Mutex<[String: any RenderableFamily]>([:])
+    private let families = Locked<[String: any RenderableFamily]>([:])
 
     /// Creates an empty registry.
     public init() {}

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import Locking
 
 /// A child process started with `posix_spawn` and reaped with `waitpid`.
 ///
@@ -9,7 +9,7 @@ import Synchronization
 /// blocked signals, and waiting is a plain `waitpid` on a thread.
 final class ChildProcess: @unchecked Sendable {
     let pid: pid_t
-    private let status = Mutex<Int32?>(nil)
+    private let status = Locked<Int32?>(nil)
     private let reaped = DispatchSemaphore(value: 0)
 
     /// A listening socket handed to the child as systemd does, with the

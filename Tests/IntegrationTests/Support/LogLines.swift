@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import Locking
 
 /// Collects a child process's log lines and lets a test wait for the one it
 /// expects, instead of sleeping.
@@ -16,7 +16,7 @@ final class LogLines: Sendable {
         var isClosed = false
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// Every complete line so far.
     var all: [String] { state.withLock { $0.lines } }

@@ -1,9 +1,9 @@
 import CallbackStore
 import EventHTTP
 import Foundation
+import Locking
 import MpesaCore
 import PostgresClient
-import Synchronization
 
 /// A `CallbackRecorder` on an event loop of its own, for tests that need to
 /// choose which deliveries share a transaction, which a daemon under HTTP
@@ -14,8 +14,8 @@ final class RecorderHarness: @unchecked Sendable {
     private var connection: PostgresConnection?
     private var recorder: CallbackRecorder?
     private let stopped = DispatchSemaphore(value: 0)
-    private let batchSizes = Mutex<[Int]>([])
-    private let recheckedCount = Mutex(0)
+    private let batchSizes = Locked<[Int]>([])
+    private let recheckedCount = Locked(0)
 
     /// Migrates `database`, starts the loop and waits until the recorder's
     /// connection is ready.
@@ -81,7 +81,7 @@ final class RecorderHarness: @unchecked Sendable {
             }
             return Delivery(sourceAddress: "127.0.0.1", body: bytes, verdict: verdict)
         }
-        let results = Mutex<[Int: Result<CallbackRecorder.Recorded, CallbackRecorder.Failure>]>(
+        let results = Locked<[Int: Result<CallbackRecorder.Recorded, CallbackRecorder.Failure>]>(
             [:])
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             loop.execute { [self] in

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import Locking
 
 /// Many connections that each send a request head one byte at a time and
 /// never finish it, as a slowloris attack does, reconnecting whenever the
@@ -16,7 +16,7 @@ final class SlowClients: @unchecked Sendable {
     private let count: Int
     private let head: [UInt8]
     private let interval: Duration
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let finished = DispatchSemaphore(value: 0)
 
     /// - Parameters:
