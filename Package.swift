@@ -68,6 +68,7 @@ let package = Package(
         .executableTarget(name: "mpesa-loadgen", dependencies: ["ServiceKit", "Locking"]),
         .testTarget(name: "MpesaCoreTests", dependencies: ["MpesaCore"]),
         .testTarget(name: "LockingTests", dependencies: ["Locking"]),
+        .testTarget(name: "PostgresClientTests", dependencies: ["PostgresClient"]),
         .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit", "Locking"]),
         .testTarget(name: "CallbackStoreTests", dependencies: ["CallbackStore", "MpesaCore"]),
         .testTarget(

@@ -93,6 +93,19 @@ public final class EventLoop: @unchecked Sendable {
         event_active(wakeup, EV_READ, 0)
     }
 
+    /// Runs `work` on a thread of its own, then `completion` with its result
+    /// on the loop thread. For the rare call that must block, such as a host
+    /// name lookup; a thread per call, so never for per-request work.
+    public func offload<Value: Sendable>(
+        _ work: @escaping @Sendable () -> Value,
+        then completion: @escaping @Sendable (Value) -> Void
+    ) {
+        LoopThread { [self] in
+            let value = work()
+            execute { completion(value) }
+        }.start()
+    }
+
     fileprivate func runPending() {
         let batch = pending.withLock { queue -> [@Sendable () -> Void] in
             let taken = queue
@@ -118,8 +131,9 @@ private func eventLoopWakeup(_ fd: Int32, _ what: Int16, _ arg: UnsafeMutableRaw
     Unmanaged<EventLoop>.fromOpaque(arg).takeUnretainedValue().runPending()
 }
 
-/// A POSIX thread that runs one closure; Foundation's `Thread` is avoided so
-/// that this module needs nothing beyond Glibc.
+/// A POSIX thread that runs one closure: a loop, or offloaded work.
+/// Foundation's `Thread` is avoided so that this module needs nothing beyond
+/// Glibc.
 final class LoopThread: @unchecked Sendable {
     private let body: @Sendable () -> Void
 

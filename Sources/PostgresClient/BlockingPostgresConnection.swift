@@ -14,7 +14,12 @@ public final class BlockingPostgresConnection: @unchecked Sendable {
     ///   hold a password, so it is never included in an error.
     /// - Throws: `PostgresError` of kind `.connection`.
     public init(connectionString: String) throws(PostgresError) {
-        guard let connection = PQconnectdb(connectionString) else {
+        // Parsed first, so that a malformed string's error does not quote it.
+        let parameters = try ConnectionParameters(parsing: connectionString)
+        let opened = parameters.withLibPQArrays { keywords, values in
+            PQconnectdbParams(keywords, values, 0)
+        }
+        guard let connection = opened else {
             throw PostgresError(kind: .connection, operation: "connect", message: "out of memory")
         }
         guard PQstatus(connection) == CONNECTION_OK else {

@@ -39,18 +39,23 @@ public final class PostgresConnection: @unchecked Sendable {
         /// The first delay before reconnecting; it doubles up to `maximumRetryDelay`.
         public var minimumRetryDelay: Duration
         public var maximumRetryDelay: Duration
+        /// Resolves host names, off the loop; `HostLookup.run` unless a test
+        /// needs a slow or failing resolver.
+        public var lookUpHosts: @Sendable ([String]) -> HostLookup
 
         public init(
             connectionString: String, statements: [PreparedStatement],
             connectTimeout: Duration = .seconds(5),
             minimumRetryDelay: Duration = .milliseconds(100),
-            maximumRetryDelay: Duration = .seconds(5)
+            maximumRetryDelay: Duration = .seconds(5),
+            lookUpHosts: @escaping @Sendable ([String]) -> HostLookup = HostLookup.run
         ) {
             self.connectionString = connectionString
             self.statements = statements
             self.connectTimeout = connectTimeout
             self.minimumRetryDelay = minimumRetryDelay
             self.maximumRetryDelay = maximumRetryDelay
+            self.lookUpHosts = lookUpHosts
         }
     }
 
@@ -77,6 +82,11 @@ public final class PostgresConnection: @unchecked Sendable {
 
     private let loop: EventLoop
     private let options: Options
+    /// `options.connectionString` parsed once; a malformed string fails
+    /// every attempt with the same error.
+    private let parameters: Result<ConnectionParameters, PostgresError>
+    /// Counts attempts, so that a host lookup finishing late is ignored.
+    private var attempt = 0
     private var connection: OpaquePointer?
     private var readWatcher: LoopEvent?
     private var writeWatcher: LoopEvent?
@@ -97,6 +107,11 @@ public final class PostgresConnection: @unchecked Sendable {
         self.loop = loop
         self.options = options
         self.retryDelay = options.minimumRetryDelay
+        do throws(PostgresError) {
+            parameters = .success(try ConnectionParameters(parsing: options.connectionString))
+        } catch {
+            parameters = .failure(error)
+        }
     }
 
     deinit {
@@ -247,10 +262,48 @@ public final class PostgresConnection: @unchecked Sendable {
 
     // MARK: Connecting
 
+    /// Starts an attempt: host names are looked up on a thread of their own
+    /// (`PQconnectStart` would block the loop on them), then libpq connects
+    /// to the addresses found. The timeout covers both.
     private func connect() {
         retryTimer = nil
         setState(.connecting, nil)
-        guard let connection = PQconnectStart(options.connectionString) else {
+        attempt &+= 1
+        connectTimer = try? LoopEvent.timer(on: loop, after: options.connectTimeout) {
+            [unowned self] in
+            lose(PostgresError(kind: .connection, operation: "connect", message: "timed out"))
+        }
+        let parameters: ConnectionParameters
+        do {
+            parameters = try self.parameters.get()
+        } catch {
+            lose(error)
+            return
+        }
+        let names = parameters.hostNamesToLookUp
+        guard !names.isEmpty else {
+            startConnecting(parameters)
+            return
+        }
+        let attempt = self.attempt
+        let lookUp = options.lookUpHosts
+        loop.offload({ lookUp(names) }) { [weak self] lookup in
+            // A lookup that outlived its attempt (timed out, closed) is dropped.
+            guard let self, self.attempt == attempt, state == .connecting, connection == nil
+            else { return }
+            do throws(PostgresError) {
+                startConnecting(try parameters.resolving(with: lookup))
+            } catch {
+                lose(error)
+            }
+        }
+    }
+
+    private func startConnecting(_ parameters: ConnectionParameters) {
+        let started = parameters.withLibPQArrays { keywords, values in
+            PQconnectStartParams(keywords, values, 0)
+        }
+        guard let connection = started else {
             lose(PostgresError(kind: .connection, operation: "connect", message: "cannot start"))
             return
         }
@@ -262,10 +315,6 @@ public final class PostgresConnection: @unchecked Sendable {
             return
         }
         PQsetNoticeReceiver(connection, { _, _ in }, nil)
-        connectTimer = try? LoopEvent.timer(on: loop, after: options.connectTimeout) {
-            [unowned self] in
-            lose(PostgresError(kind: .connection, operation: "connect", message: "timed out"))
-        }
         waitForSocket(writable: true)
     }
 
