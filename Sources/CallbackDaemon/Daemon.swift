@@ -38,6 +38,7 @@ public final class Daemon: @unchecked Sendable {
     private var drainTimer: LoopEvent?
     private let migrations: SchemaMigrationRunner
     private let metrics = DaemonMetrics()
+    private let logQueue: QueuedLogSink?
     private let supervision: SystemdSupervision
     private let reloader: ConfigurationReloader
     /// The STK push sender and its reconciler; nil without `DARAJA_*`.
@@ -53,9 +54,16 @@ public final class Daemon: @unchecked Sendable {
     private var exitCode = ExitCode.success
 
     /// Prepares the daemon; nothing is bound or connected until `run()`.
-    public init(configuration: DaemonConfiguration, logger: Logger) throws(EventError) {
+    ///
+    /// - Parameter logQueue: the sink behind `logger`, when it is a queued
+    ///   one, so that the lines it drops are counted in `/metrics`.
+    public init(
+        configuration: DaemonConfiguration, logger: Logger, logQueue: QueuedLogSink? = nil
+    ) throws(EventError) {
         self.configuration = configuration
         self.logger = logger
+        self.logQueue = logQueue
+        logQueue?.countDrops(in: metrics.logLinesDropped)
         loop = try EventLoop()
         let writeOptions = PostgresConnection.Options(
             connectionString: configuration.databaseURL.exposedValue,
@@ -319,6 +327,7 @@ public final class Daemon: @unchecked Sendable {
     private func stop(signal: Int32) {
         guard !isStopping else {
             logger.warning("second stop signal: exiting at once", [.signal: signal])
+            logQueue?.drain(timeout: .milliseconds(200))
             exit(ExitCode.failure.rawValue)
         }
         isStopping = true

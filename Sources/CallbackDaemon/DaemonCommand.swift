@@ -61,9 +61,13 @@ public enum DaemonCommand {
             print("mpesa-callbackd: configuration is valid")
             return .success
         }
-        let logger = Logger(level: configuration.logLevel)
+        // The event loop logs: a queue keeps a stalled journald from stopping it.
+        let logQueue = QueuedLogSink()
+        defer { logQueue.drain() }
+        let logger = Logger(level: configuration.logLevel, sink: logQueue)
         do {
-            return try Daemon(configuration: configuration, logger: logger).run()
+            return try Daemon(configuration: configuration, logger: logger, logQueue: logQueue)
+                .run()
         } catch {
             logger.critical("cannot start", [.error: error])
             return .failure

@@ -37,6 +37,9 @@ final class DaemonMetrics: Sendable {
     private let spoolDrained: CounterFamily
     private let pushes: CounterFamily
     private let reconciliations: CounterFamily
+    /// Log lines the queued sink dropped because the log reader fell behind;
+    /// handed to the sink by `Daemon`, which is why it is not private.
+    let logLinesDropped: Counter
 
     /// The outcomes of a callback that reached the daemon, as in POLICY.md.
     private static let outcomes = ["success", "failure", "rejected", "too_large"]
@@ -100,6 +103,9 @@ final class DaemonMetrics: Sendable {
             "mpesa_build_info", help: "Always 1; the version label names the build.",
             labelNames: ["version"]
         ).labels(ServiceVersion.current).set(1)
+        logLinesDropped = registry.counter(
+            "mpesa_log_lines_dropped_total",
+            help: "Log lines dropped because standard error's reader fell behind.")
         reloads = registry.counterFamily(
             "mpesa_configuration_reloads_total",
             help: "Reloads asked for with SIGHUP, by result: applied or refused.",

@@ -24,9 +24,9 @@ public struct FileDescriptorLogSink: LogSink {
     }
 
     /// Writes `line` whole, or drops it when the descriptor fails for good.
-    // TODO: the daemon logs from its event loop, so a reader that stops
-    // reading (journald stuck) stops the loop; a bounded queue drained by a
-    // thread of its own, dropping and counting lines when full, would not.
+    /// Blocks while a blocking descriptor is full: a thread that must not
+    /// wait for the reader (an event loop) logs through `QueuedLogSink`,
+    /// which also calls this with many lines at once.
     public func write(_ line: [UInt8]) {
         line.withUnsafeBytes { buffer in
             var offset = 0

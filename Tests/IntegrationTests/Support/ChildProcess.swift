@@ -187,6 +187,7 @@ extension ChildProcess {
         let thread = Thread {
             var buffer = [UInt8](repeating: 0, count: 16_384)
             while true {
+                logs.waitWhileReadingIsPaused()
                 let count = read(reader, &buffer, buffer.count)
                 if count < 0 && errno == EINTR { continue }
                 guard count > 0 else { break }

@@ -14,12 +14,30 @@ final class LogLines: Sendable {
             )] = []
         var nextWaiterID = 0
         var isClosed = false
+        var isReadingPaused = false
     }
 
     private let state = Locked(State())
 
     /// Every complete line so far.
     var all: [String] { state.withLock { $0.lines } }
+
+    /// Stops the reader of the pipe until `resumeReading()`, as a stalled
+    /// journald would: the pipe fills and the process's writes find no room.
+    func pauseReading() {
+        state.withLock { $0.isReadingPaused = true }
+    }
+
+    func resumeReading() {
+        state.withLock { $0.isReadingPaused = false }
+    }
+
+    /// Called by the reader before each read; returns once reading is not paused.
+    func waitWhileReadingIsPaused() {
+        while state.withLock({ $0.isReadingPaused }) {
+            usleep(10_000)
+        }
+    }
 
     /// Feeds bytes read from the pipe.
     func append(_ data: Data) {
