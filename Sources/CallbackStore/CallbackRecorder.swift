@@ -101,6 +101,12 @@ public final class CallbackRecorder {
     private var alone: [Entry] = []
     private var deadlineTimer: LoopEvent?
     private let loop: EventLoop
+    /// Callback ids whose check after their batch failed (the server went
+    /// away between the batch's commit and the check): checked again after
+    /// the next batch that commits, until a check succeeds.
+    // TODO: ids still here when the daemon stops are never checked; their
+    // callbacks stay unflagged although both rows are stored.
+    private var uncheckedSuccesses: Set<Int64> = []
 
     /// Called after each committed batch with its size and commit latency.
     public var onBatchCommitted: ((Int, Duration) -> Void)?
@@ -193,7 +199,7 @@ public final class CallbackRecorder {
             case .success(let rows):
                 onBatchCommitted?(batch.count, .now - started)
                 let outcomes = reader.outcomes(from: rows)
-                if outcomes.unexplained.isEmpty {
+                if outcomes.unexplained.isEmpty && uncheckedSuccesses.isEmpty {
                     finish(batch, outcomes.recorded, on: index)
                 } else {
                     flag(outcomes, then: batch, on: index)
@@ -229,17 +235,26 @@ public final class CallbackRecorder {
     /// Checks again the successes that added no payment and got no reason,
     /// in a transaction of its own on the same connection, before the batch
     /// is answered: a repeat stays unflagged, the loser of a race with
-    /// another transaction is flagged. The batch is committed either way:
-    /// if this fails, its callbacks are answered as they are, unflagged.
+    /// another transaction is flagged. Successes of earlier batches whose
+    /// check failed go along. The batch is committed either way: if this
+    /// fails, its callbacks are answered as they are, unflagged, and their
+    /// ids wait for the next committed batch to be checked again (the
+    /// statement changes only rows still unflagged, so a second check of a
+    /// row that the first did flag changes nothing).
     private func flag(_ outcomes: BatchOutcomes, then batch: [Entry], on index: Int) {
         onRechecked?(outcomes.unexplained.count)
-        // TODO: a flag lost to a failure here is not retried; the callback
-        // and the payment it conflicts with are stored, unflagged.
-        connections[index].execute([BatchPlan.flagging(outcomes.unexplained.keys)]) {
+        let ids = uncheckedSuccesses.union(outcomes.unexplained.keys)
+        uncheckedSuccesses.removeAll()
+        connections[index].execute([BatchPlan.flagging(ids)]) {
             [weak self] result in
             guard let self else { return }
             var recorded = outcomes.recorded
-            if case .success(let rows) = result, let flagged = rows.first {
+            guard case .success(let rows) = result else {
+                uncheckedSuccesses.formUnion(ids)
+                finish(batch, recorded, on: index)
+                return
+            }
+            if let flagged = rows.first {
                 for row in flagged.rows {
                     guard let id = row[0].flatMap({ Int64($0) }),
                         let delivery = outcomes.unexplained[id]

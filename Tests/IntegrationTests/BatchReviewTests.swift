@@ -61,4 +61,54 @@ import Testing
         ).rows
         #expect(payments == [["ws_CO_A", "UA000000R1"], ["ws_CO_C", "UA000000R3"]])
     }
+
+    @Test func aCheckThatFailedIsMadeAgainAfterTheNextCommittedBatch() async throws {
+        let database = try TestDatabase()
+        defer { database.drop() }
+        let harness = try await RecorderHarness(database: database)
+        defer { harness.stop() }
+        try await harness.recordInOneTurn([success("ws_CO_X", "UA000000R1")])
+
+        // The check after a batch is the only statement that updates
+        // mpesa.callbacks: while the switch is on, it fails, as it would if
+        // the server went away between the batch's commit and the check.
+        try database.connect().execute(
+            script: """
+                CREATE TABLE public.check_switch (fail boolean NOT NULL);
+                INSERT INTO public.check_switch VALUES (true);
+                CREATE FUNCTION public.fail_check() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF (SELECT fail FROM public.check_switch) THEN
+                        RAISE EXCEPTION 'the check is made to fail by the test';
+                    END IF;
+                    RETURN NULL;
+                END $$;
+                CREATE TRIGGER fail_check BEFORE UPDATE ON mpesa.callbacks
+                    FOR EACH STATEMENT EXECUTE FUNCTION public.fail_check();
+                """)
+        // A second delivery of X's success adds no payment and is checked
+        // after its batch; the check fails and the delivery is answered.
+        try await harness.recordInOneTurn([success("ws_CO_X", "UA000000R1")])
+        #expect(harness.rechecked == 1)
+
+        // As if a transaction beside that batch had paid X with another
+        // receipt: now the second delivery is one a person must look at.
+        try database.connect().execute(
+            script: """
+                UPDATE mpesa.payments SET mpesa_receipt_number = 'UA000000R9'
+                WHERE checkout_request_id = 'ws_CO_X';
+                UPDATE public.check_switch SET fail = false;
+                """)
+        #expect(try reviewReasons(in: database)["ws_CO_X/UA000000R1"] == ["none", "none"])
+
+        // The next batch to commit, though it needs no check of its own,
+        // brings the failed one along.
+        try await harness.recordInOneTurn([
+            CallbackBodies.failure(checkoutRequestID: "ws_CO_filler")
+        ])
+        let second =
+            "a payment with another MpesaReceiptNumber is already recorded for this "
+            + "CheckoutRequestID; no payment was added"
+        #expect(try reviewReasons(in: database)["ws_CO_X/UA000000R1"] == ["none", second])
+    }
 }
