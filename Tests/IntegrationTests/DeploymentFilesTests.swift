@@ -5,7 +5,8 @@ import Testing
 /// lays out, and what systemd makes of the units.
 @Suite struct DeploymentFilesTests {
     private static let units = [
-        "mpesa-callbackd.service", "mpesa-callbackd.socket", "mpesa-callbackd-migrate.service",
+        "mpesa-callbackd.service", "mpesa-callbackd.socket", "mpesa-callbackd-admin.socket",
+        "mpesa-callbackd-migrate.service",
     ]
 
     @Test func installLaysOutEveryFileAndKeepsWhatAnOperatorEdited() throws {
@@ -17,6 +18,7 @@ import Testing
             ("/usr/local/bin/mpesa-stk", 0o755),
             ("/usr/local/lib/systemd/system/mpesa-callbackd.service", 0o644),
             ("/usr/local/lib/systemd/system/mpesa-callbackd.socket", 0o644),
+            ("/usr/local/lib/systemd/system/mpesa-callbackd-admin.socket", 0o644),
             ("/usr/local/lib/systemd/system/mpesa-callbackd-migrate.service", 0o644),
             ("/usr/local/lib/sysusers.d/mpesa-callbackd.conf", 0o644),
             ("/usr/local/lib/tmpfiles.d/mpesa-callbackd.conf", 0o644),
@@ -71,6 +73,41 @@ import Testing
         let result = try ChildProcess.run("/usr/bin/systemd-analyze", ["verify"] + paths)
         #expect(result.status == 0, "\(result.output)\(result.errors)")
         #expect(result.errors.isEmpty, "\(result.errors)")
+    }
+
+    @Test func theServiceIsPassedEverySocketUnitUnderANameTheDaemonPlaces() throws {
+        let directory = TestEnvironment.repositoryRoot.appendingPathComponent("systemd").path
+        let socketUnits = try FileManager.default.contentsOfDirectory(atPath: directory)
+            .filter { $0.hasSuffix(".socket") }.sorted()
+        #expect(socketUnits == ["mpesa-callbackd-admin.socket", "mpesa-callbackd.socket"])
+
+        var names: [String] = []
+        for unit in socketUnits {
+            let settings = try Self.settings(of: directory + "/" + unit)
+            #expect(settings["Service"] == ["mpesa-callbackd.service"], "\(unit)")
+            names += settings["FileDescriptorName"] ?? []
+        }
+        // The names ListenerSockets accepts, each once.
+        #expect(names.sorted() == ["admin", "public"])
+
+        let service = try Self.settings(of: directory + "/mpesa-callbackd.service")
+        let words = { (key: String) in
+            Set((service[key] ?? []).flatMap { $0.split(separator: " ").map(String.init) })
+        }
+        #expect(words("Sockets") == Set(socketUnits))
+        #expect(words("Requires").isSuperset(of: socketUnits))
+        #expect(words("After").isSuperset(of: socketUnits))
+    }
+
+    /// Every `Key=value` line of a unit file, values in order of appearance.
+    private static func settings(of path: String) throws -> [String: [String]] {
+        var settings: [String: [String]] = [:]
+        for line in try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n") {
+            guard !line.hasPrefix("#"), let equals = line.firstIndex(of: "=") else { continue }
+            settings[String(line[..<equals]), default: []].append(
+                String(line[line.index(after: equals)...]))
+        }
+        return settings
     }
 
     @Test func theServicesAreRatedAtMostTwoForExposure() throws {

@@ -68,6 +68,36 @@ import Testing
         )
     }
 
+    @Test func servesBothListenersOnSocketsPassedBySystemd() async throws {
+        let publicSocket = try ListeningSocket()
+        let adminSocket = try ListeningSocket()
+        let database = try TestDatabase()
+        defer { database.drop() }
+        // Both configured addresses are taken, by the passed sockets themselves.
+        let daemon = try await DaemonProcess(
+            databaseURL: database.url,
+            environment: [
+                "MPESA_LISTEN": "127.0.0.1:\(publicSocket.port)",
+                "MPESA_ADMIN_LISTEN": "127.0.0.1:\(adminSocket.port)",
+            ],
+            passedSockets: [
+                (fd: publicSocket.fd, name: "public"), (fd: adminSocket.fd, name: "admin"),
+            ])
+        defer { daemon.stop() }
+
+        #expect(daemon.publicPort == publicSocket.port)
+        #expect(daemon.adminPort == adminSocket.port)
+        let origins = daemon.logs.all.filter { LogLines.message(of: $0) == "listening" }
+            .compactMap { line in
+                LogLines.field("listener", of: line).map {
+                    ($0, LogLines.field("socket", of: line))
+                }
+            }
+        #expect(
+            Dictionary(uniqueKeysWithValues: origins) == ["public": "passed", "admin": "passed"])
+        #expect(try await HTTPClient.shared.get(daemon.adminURL("/readyz")).status == 200)
+    }
+
     @Test func refusesToStartWithAPassedSocketItCannotPlace() throws {
         let socket = try ListeningSocket()
         let result = try ChildProcess.run(
