@@ -101,9 +101,10 @@ public final class CallbackRecorder {
     private var alone: [Entry] = []
     private var deadlineTimer: LoopEvent?
     private let loop: EventLoop
-    /// Callback ids whose check after their batch failed (the server went
-    /// away between the batch's commit and the check): checked again after
-    /// the next batch that commits, until a check succeeds.
+    /// Callback ids whose check after their batch failed in a way that may
+    /// pass later (the server went away between the batch's commit and the
+    /// check): checked again after the next batch that commits, until a
+    /// check succeeds.
     // TODO: ids still here when the daemon stops are never checked; their
     // callbacks stay unflagged although both rows are stored.
     private var uncheckedSuccesses: Set<Int64> = []
@@ -237,10 +238,11 @@ public final class CallbackRecorder {
     /// is answered: a repeat stays unflagged, the loser of a race with
     /// another transaction is flagged. Successes of earlier batches whose
     /// check failed go along. The batch is committed either way: if this
-    /// fails, its callbacks are answered as they are, unflagged, and their
-    /// ids wait for the next committed batch to be checked again (the
-    /// statement changes only rows still unflagged, so a second check of a
-    /// row that the first did flag changes nothing).
+    /// fails, its callbacks are answered as they are, unflagged, and, when
+    /// the failure may pass (`mayPassLater`), their ids wait for the next
+    /// committed batch to be checked again (the statement changes only rows
+    /// still unflagged, so a second check of a row that the first did flag
+    /// changes nothing).
     private func flag(_ outcomes: BatchOutcomes, then batch: [Entry], on index: Int) {
         onRechecked?(outcomes.unexplained.count)
         let ids = uncheckedSuccesses.union(outcomes.unexplained.keys)
@@ -249,8 +251,14 @@ public final class CallbackRecorder {
             [weak self] result in
             guard let self else { return }
             var recorded = outcomes.recorded
-            guard case .success(let rows) = result else {
-                uncheckedSuccesses.formUnion(ids)
+            let rows: [PostgresRows]
+            switch result {
+            case .success(let results):
+                rows = results
+            case .failure(let error):
+                if Self.mayPassLater(error) {
+                    uncheckedSuccesses.formUnion(ids)
+                }
                 finish(batch, recorded, on: index)
                 return
             }
@@ -264,6 +272,14 @@ public final class CallbackRecorder {
             }
             finish(batch, recorded, on: index)
         }
+    }
+
+    /// Whether a check that failed this way can succeed when made again: the
+    /// connection failed, or the server rolled the transaction back for a
+    /// conflict (SQLSTATE class 40). Any other refusal would recur with
+    /// every batch.
+    private static func mayPassLater(_ error: PostgresError) -> Bool {
+        error.kind != .statement || error.sqlState?.hasPrefix("40") == true
     }
 
     /// Frees the connection of a committed batch and answers each entry.

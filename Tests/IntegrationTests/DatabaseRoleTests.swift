@@ -1,3 +1,4 @@
+import CallbackStore
 import Foundation
 import PostgresClient
 import Testing
@@ -9,11 +10,7 @@ import Testing
         // Roles belong to a cluster, so this test has one of its own.
         let cluster = try PrivateCluster()
         defer { cluster.destroy() }
-        let roles = TestEnvironment.repositoryRoot.appendingPathComponent("deploy/sql/roles.sql")
-        let created = try ChildProcess.run(
-            "/usr/bin/psql",
-            ["--no-psqlrc", "--quiet", "--dbname=\(cluster.url)", "--file=\(roles.path)"])
-        #expect(created.status == 0, "\(created.errors)")
+        try Self.createRoles(on: cluster)
         let ownerURL = cluster.url.replacingOccurrences(of: "postgres@", with: "mpesa_owner@")
         let daemonURL = cluster.url.replacingOccurrences(of: "postgres@", with: "mpesa_daemon@")
 
@@ -57,5 +54,54 @@ import Testing
             """
         ).rows.first
         #expect(counts == ["2", "1", "1"])
+
+        // A success that added no payment (a repeat, or the loser of a race
+        // with another transaction) is checked after its batch by a statement
+        // that sets its review_reason: the daemon's role must be allowed to.
+        let check = try #require(
+            CallbackRecorder.statements.first { $0.name == "flag_conflicting_successes" })
+        let successID = try #require(
+            try owner.execute(
+                "SELECT id FROM mpesa.callbacks WHERE checkout_request_id = 'ws_CO_role_1'"
+            ).rows.first?.first ?? nil)
+        #expect(throws: Never.self) {
+            try asDaemon.execute(check.sql, [.text("{\(successID)}")])
+        }
+    }
+
+    @Test func aDatabaseMigratedBeforeTheRolesExistedGetsEveryGrantOnTheNextMigration() throws {
+        let cluster = try PrivateCluster()
+        defer { cluster.destroy() }
+        let program = TestEnvironment.program("mpesa-callbackd").path
+        // Migrated as the superuser, with no mpesa_daemon to grant to.
+        let first = try ChildProcess.run(
+            program, ["migrate"], environment: ["MPESA_DATABASE_URL": cluster.url])
+        #expect(first.status == 0, "\(first.errors)")
+
+        try Self.createRoles(on: cluster)
+        let ownerURL = cluster.url.replacingOccurrences(of: "postgres@", with: "mpesa_owner@")
+        let again = try ChildProcess.run(
+            program, ["migrate"], environment: ["MPESA_DATABASE_URL": ownerURL])
+        #expect(again.status == 0, "\(again.errors)")
+
+        // Every privilege the daemon's statements need, from migrations 4 and 8.
+        let admin = try BlockingConnectionFactory.connect(cluster.url)
+        let granted = try admin.execute(
+            """
+            SELECT has_table_privilege('mpesa_daemon', 'mpesa.callbacks', 'INSERT'),
+                has_column_privilege('mpesa_daemon', 'mpesa.callbacks', 'review_reason', 'UPDATE'),
+                has_column_privilege('mpesa_daemon', 'mpesa.callbacks', 'result_code', 'UPDATE')
+            """
+        ).rows.first
+        #expect(granted == ["t", "t", "f"])
+    }
+
+    /// Runs `deploy/sql/roles.sql` on `cluster` as its superuser, as a DBA would.
+    private static func createRoles(on cluster: PrivateCluster) throws {
+        let roles = TestEnvironment.repositoryRoot.appendingPathComponent("deploy/sql/roles.sql")
+        let created = try ChildProcess.run(
+            "/usr/bin/psql",
+            ["--no-psqlrc", "--quiet", "--dbname=\(cluster.url)", "--file=\(roles.path)"])
+        #expect(created.status == 0, "\(created.errors)")
     }
 }

@@ -42,8 +42,9 @@ END
 $roles$;
 
 -- A database that was migrated before these roles existed: hand the schema
--- and what is in it to the owner, and have the next `migrate` apply
--- migration 4 again, now that its role exists (its GRANTs are idempotent).
+-- and what is in it to the owner, and have the next `migrate` apply the
+-- migrations that grant to the daemon (4 and 8) again, now that their role
+-- exists (GRANTs are idempotent).
 DO $adopt$
 DECLARE
     relation record;
@@ -61,7 +62,7 @@ BEGIN
         EXECUTE format('ALTER TABLE mpesa.%I OWNER TO mpesa_owner', relation.relname);
     END LOOP;
     IF to_regclass('mpesa.schema_migrations') IS NOT NULL THEN
-        DELETE FROM mpesa.schema_migrations WHERE version = 4;
+        DELETE FROM mpesa.schema_migrations WHERE version IN (4, 8);
     END IF;
 END
 $adopt$;

@@ -13,7 +13,7 @@ public struct Migration: Sendable {
     /// Every migration in the order it is applied.
     public static let all: [Migration] = [
         initial, senderTokens, financeReporting, daemonGrants, readIndexes,
-        noPerRowReferenceChecks, identifiersInByteOrder,
+        noPerRowReferenceChecks, identifiersInByteOrder, daemonMayFlagCallbacks,
     ]
 }
 
