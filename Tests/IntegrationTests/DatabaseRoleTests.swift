@@ -96,6 +96,64 @@ import Testing
         #expect(granted == ["t", "t", "f"])
     }
 
+    /// The sender, the callbacks that settle its pushes (one sent twice,
+    /// which is checked after its batch) and the reconciler, all as
+    /// `mpesa_daemon`: every statement they run must be within its grants.
+    @Test func theSenderAndTheReconcilerWorkWithinTheDaemonRolesPrivileges() async throws {
+        let cluster = try PrivateCluster()
+        defer { cluster.destroy() }
+        try Self.createRoles(on: cluster)
+        let ownerURL = cluster.url.replacingOccurrences(of: "postgres@", with: "mpesa_owner@")
+        let daemonURL = cluster.url.replacingOccurrences(of: "postgres@", with: "mpesa_daemon@")
+        let migrated = try ChildProcess.run(
+            TestEnvironment.program("mpesa-callbackd").path, ["migrate"],
+            environment: ["MPESA_DATABASE_URL": ownerURL])
+        #expect(migrated.status == 0, "\(migrated.errors)")
+
+        let simulator = try await SimulatorProcess(arguments: ["--callback-delay", "300ms"])
+        defer { simulator.stop() }
+        let publicPort = try freeLoopbackPort()
+        var environment = SimulatorProcess.credentials
+        environment["DARAJA_BASE_URL"] = simulator.baseURL
+        environment["DARAJA_CALLBACK_URL"] =
+            "http://127.0.0.1:\(publicPort)/stk/callback/\(DaemonProcess.callbackToken)"
+        environment["MPESA_LISTEN"] = "127.0.0.1:\(publicPort)"
+        environment["MPESA_ADMIN_TOKEN"] = SenderStack.adminToken
+        environment["MPESA_MIGRATE_ON_START"] = "false"
+        environment.merge(ReconcilerTests.quick) { $1 }
+        let daemon = try await DaemonProcess(databaseURL: daemonURL, environment: environment)
+        defer { daemon.stop() }
+        _ = try await daemon.logs.first(message: "sender database connection ready")
+
+        func push(_ phone: String) async throws -> String {
+            let response = try await HTTPClient.shared.send(
+                "POST", daemon.adminURL("/v1/stk-pushes"),
+                body: Data(#"{"phone":"\#(phone)","amount":10,"reference":"ROLE"}"#.utf8),
+                headers: ["Authorization": "Bearer \(SenderStack.adminToken)"])
+            #expect(response.status == 201, "\(response.text)")
+            return try #require(try jsonObject(response.text)["checkout_request_id"]?.stringValue)
+        }
+        let twice = try await push("0700009992")
+        let lost = try await push("0700009990")
+        try await simulator.callbackDelivered(twice, times: 2)
+        _ = try await daemon.logs.first(timeout: .seconds(30)) { line in
+            LogLines.message(of: line) == "push reconciled"
+                && LogLines.field("checkout_request_id", of: line) == lost
+        }
+
+        let owner = try BlockingConnectionFactory.connect(ownerURL)
+        let states = try owner.execute(
+            """
+            SELECT state, settled_by, (SELECT count(*) FROM mpesa.callbacks c
+                WHERE c.checkout_request_id = r.checkout_request_id)
+            FROM mpesa.stk_requests r WHERE checkout_request_id IN ($1, $2)
+            ORDER BY checkout_request_id = $1 DESC
+            """, [.text(twice), .text(lost)]
+        ).rows
+        #expect(states == [["paid", "callback", "2"], ["paid_without_callback", "query", "0"]])
+        #expect(!daemon.logs.all.contains { $0.contains("permission denied") })
+    }
+
     /// Runs `deploy/sql/roles.sql` on `cluster` as its superuser, as a DBA would.
     private static func createRoles(on cluster: PrivateCluster) throws {
         let roles = TestEnvironment.repositoryRoot.appendingPathComponent("deploy/sql/roles.sql")
