@@ -10,14 +10,7 @@ import Testing
         // Roles belong to a cluster, so this test has one of its own.
         let cluster = try PrivateCluster()
         defer { cluster.destroy() }
-        try Self.createRoles(on: cluster)
-        let ownerURL = cluster.url.replacingOccurrences(of: "postgres@", with: "mpesa_owner@")
-        let daemonURL = cluster.url.replacingOccurrences(of: "postgres@", with: "mpesa_daemon@")
-
-        let migrated = try ChildProcess.run(
-            TestEnvironment.program("mpesa-callbackd").path, ["migrate"],
-            environment: ["MPESA_DATABASE_URL": ownerURL])
-        #expect(migrated.status == 0, "\(migrated.errors)")
+        let (ownerURL, daemonURL) = try Self.createRolesAndMigrate(cluster)
 
         let daemon = try await DaemonProcess(
             databaseURL: daemonURL, environment: ["MPESA_MIGRATE_ON_START": "false"])
@@ -100,15 +93,10 @@ import Testing
     /// which is checked after its batch) and the reconciler, all as
     /// `mpesa_daemon`: every statement they run must be within its grants.
     @Test func theSenderAndTheReconcilerWorkWithinTheDaemonRolesPrivileges() async throws {
+        // Roles belong to a cluster, so this test has one of its own.
         let cluster = try PrivateCluster()
         defer { cluster.destroy() }
-        try Self.createRoles(on: cluster)
-        let ownerURL = cluster.url.replacingOccurrences(of: "postgres@", with: "mpesa_owner@")
-        let daemonURL = cluster.url.replacingOccurrences(of: "postgres@", with: "mpesa_daemon@")
-        let migrated = try ChildProcess.run(
-            TestEnvironment.program("mpesa-callbackd").path, ["migrate"],
-            environment: ["MPESA_DATABASE_URL": ownerURL])
-        #expect(migrated.status == 0, "\(migrated.errors)")
+        let (ownerURL, daemonURL) = try Self.createRolesAndMigrate(cluster)
 
         let simulator = try await SimulatorProcess(arguments: ["--callback-delay", "300ms"])
         defer { simulator.stop() }
@@ -152,6 +140,20 @@ import Testing
         ).rows
         #expect(states == [["paid", "callback", "2"], ["paid_without_callback", "query", "0"]])
         #expect(!daemon.logs.all.contains { $0.contains("permission denied") })
+    }
+
+    /// Creates the roles on `cluster` and migrates as `mpesa_owner`, as the
+    /// README's production set-up does; returns the owner's and the daemon's URLs.
+    private static func createRolesAndMigrate(
+        _ cluster: PrivateCluster
+    ) throws -> (owner: String, daemon: String) {
+        try createRoles(on: cluster)
+        let ownerURL = cluster.url.replacingOccurrences(of: "postgres@", with: "mpesa_owner@")
+        let migrated = try ChildProcess.run(
+            TestEnvironment.program("mpesa-callbackd").path, ["migrate"],
+            environment: ["MPESA_DATABASE_URL": ownerURL])
+        #expect(migrated.status == 0, "\(migrated.errors)")
+        return (ownerURL, cluster.url.replacingOccurrences(of: "postgres@", with: "mpesa_daemon@"))
     }
 
     /// Runs `deploy/sql/roles.sql` on `cluster` as its superuser, as a DBA would.
