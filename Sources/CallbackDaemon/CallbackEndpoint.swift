@@ -174,14 +174,8 @@ final class CallbackEndpoint {
                     .reason: rejection.reason, .source: delivery.sourceAddress ?? "unknown",
                     .stored: outcome.isSpooled ? "spool" : "database", .durationMS: elapsed,
                 ])
-            var json = JSONWriter()
-            json.beginObject()
-            json.key("error")
-            json.string("invalid_callback")
-            json.key("reason")
-            json.string(rejection.reason)
-            json.endObject()
-            request.respond(status: .badRequest, body: json.bytes)
+            request.respond(
+                status: .badRequest, error: "invalid_callback", reason: rejection.reason)
         case (_, .keptForReview(let error)):
             logger.error(
                 "callback kept for review",

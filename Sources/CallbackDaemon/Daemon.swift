@@ -210,6 +210,7 @@ public final class Daemon: @unchecked Sendable {
                 spoolDepth: durable.spoolDepth, isStopping: isStopping)
         }
         ReadRoutes(connection: readDatabase).register(on: router)
+        ReviewRoutes(connection: readDatabase, logger: logger).register(on: router)
         StkPushRoutes.register(
             on: router, sender: senderService?.sender, loop: loop, logger: logger)
         let adminServer = try HTTPServer(

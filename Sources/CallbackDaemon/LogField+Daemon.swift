@@ -7,8 +7,11 @@ extension LogField {
     static let payment = LogField("payment")
     /// Whether the record was flagged for a person to review.
     static let review = LogField("review")
-    /// The low-cardinality class of a rejection, such as `wrong_type`.
+    /// The low-cardinality class of a rejection, such as `wrong_type`, or
+    /// the kind of a review item, such as `rejected_callback`.
     static let kind = LogField("kind")
+    /// The id of a review item, in the table its `kind` names.
+    static let itemID = LogField("item_id")
     /// How many requests are still being answered.
     static let inFlight = LogField("in_flight")
     /// Where a delivery was made durable: `database` or `spool`.

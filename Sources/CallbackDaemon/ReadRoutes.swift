@@ -147,17 +147,11 @@ final class ReadRoutes {
     }
 
     private func respondBadRequest(_ request: HTTPRequest, _ error: any Error) {
-        var json = JSONWriter()
-        json.beginObject()
-        json.key("error")
-        json.string("invalid_parameter")
-        json.key("reason")
-        json.string("\(error)")
-        json.endObject()
-        request.respond(status: .badRequest, body: json.bytes)
+        request.respond(status: .badRequest, error: "invalid_parameter", reason: "\(error)")
     }
 
-    private static func respondUnavailable(_ request: HTTPRequest) {
+    /// `503`: the admin API's connection could not run the statement.
+    static func respondUnavailable(_ request: HTTPRequest) {
         request.respond(
             status: .serviceUnavailable, headers: [("Retry-After", "1")],
             text: #"{"error":"database_unavailable"}"#)

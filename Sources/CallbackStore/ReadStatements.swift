@@ -1,7 +1,8 @@
 import PostgresClient
 
-/// The read API's queries: keyset pages, newest first, so that page ten
-/// thousand costs what page one does.
+/// The admin API's statements on its own connection: the read API's keyset
+/// pages, newest first, so that page ten thousand costs what page one does,
+/// and the one write of that API, marking a review item as dealt with.
 ///
 /// Each page query takes the last id of the previous page (or the largest
 /// bigint for the first page) as an index condition, optional filters, and
@@ -76,5 +77,38 @@ public enum ReadStatements {
             """)
 
     /// Every statement the read connection prepares.
-    public static let all = [callbacksPage, callbacksForCheckout, paymentsPage, paymentForCheckout]
+    private static let resolutionColumns = """
+        kind, item_id, reason, note,
+        to_char(resolved_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+        """
+
+    /// Marks item `$1` (kind) `$2` (id) of `mpesa.needs_review` as dealt
+    /// with, for the reason it is listed for, with the note `$3`; returns the
+    /// resolution, or no row when the item is not listed.
+    public static let resolveReviewItem = PreparedStatement(
+        name: "resolve_review_item",
+        sql: """
+            INSERT INTO mpesa.review_resolutions (kind, item_id, reason, note)
+            SELECT kind, id, reason, $3::text
+            FROM mpesa.needs_review
+            WHERE kind = $1::text AND id = $2::bigint
+            ON CONFLICT DO NOTHING
+            RETURNING \(resolutionColumns)
+            """)
+
+    /// The latest resolution of item `$1` (kind) `$2` (id), if any.
+    public static let latestReviewResolution = PreparedStatement(
+        name: "read_latest_review_resolution",
+        sql: """
+            SELECT \(resolutionColumns)
+            FROM mpesa.review_resolutions
+            WHERE kind = $1::text AND item_id = $2::bigint
+            ORDER BY resolved_at DESC
+            LIMIT 1
+            """)
+
+    public static let all = [
+        callbacksPage, callbacksForCheckout, paymentsPage, paymentForCheckout, resolveReviewItem,
+        latestReviewResolution,
+    ]
 }

@@ -12,8 +12,10 @@ import Testing
         defer { cluster.destroy() }
         let (ownerURL, daemonURL) = try Self.createRolesAndMigrate(cluster)
 
+        let adminToken = ReviewResolutionTests.adminToken
         let daemon = try await DaemonProcess(
-            databaseURL: daemonURL, environment: ["MPESA_MIGRATE_ON_START": "false"])
+            databaseURL: daemonURL,
+            environment: ["MPESA_MIGRATE_ON_START": "false", "MPESA_ADMIN_TOKEN": adminToken])
         defer { daemon.stop() }
         let client = HTTPClient.shared
         let success = CallbackBodies.success(
@@ -60,6 +62,15 @@ import Testing
         #expect(throws: Never.self) {
             try asDaemon.execute(check.sql, [.text("{\(successID)}")])
         }
+
+        // The rejected body is a review item the admin API can resolve.
+        let rejectedID = try #require(
+            try owner.execute("SELECT id FROM mpesa.rejected_callbacks").rows.first?.first ?? nil)
+        let resolved = try await client.send(
+            "POST", daemon.adminURL("/v1/reviews/rejected_callback/\(rejectedID)/resolve"),
+            body: Data(#"{"note":"A test body."}"#.utf8),
+            headers: ["Authorization": "Bearer \(adminToken)"])
+        #expect(resolved.status == 201, "\(resolved.text)")
     }
 
     @Test func aDatabaseMigratedBeforeTheRolesExistedGetsEveryGrantOnTheNextMigration() throws {
@@ -77,7 +88,7 @@ import Testing
             program, ["migrate"], environment: ["MPESA_DATABASE_URL": ownerURL])
         #expect(again.status == 0, "\(again.errors)")
 
-        // Every privilege the daemon's statements need, from migrations 4 and 8.
+        // Every privilege the daemon's statements need, from migrations 4, 8 and 10.
         let admin = try BlockingConnectionFactory.connect(cluster.url)
         let granted = try admin.execute(
             """
@@ -87,6 +98,13 @@ import Testing
             """
         ).rows.first
         #expect(granted == ["t", "t", "f"])
+        let reviews = try admin.execute(
+            """
+            SELECT has_table_privilege('mpesa_daemon', 'mpesa.review_resolutions', 'INSERT'),
+                has_table_privilege('mpesa_daemon', 'mpesa.needs_review', 'SELECT')
+            """
+        ).rows.first
+        #expect(reviews == ["t", "t"])
     }
 
     /// The sender, the callbacks that settle its pushes (one sent twice,

@@ -9,12 +9,13 @@ import Testing
     /// The views granted to `mpesa_finance`.
     static let reportingViews = [
         "daily_collections", "failed_attempts", "needs_review", "payment_report",
-        "request_outcomes",
+        "request_outcomes", "resolved_reviews",
     ]
 
     @Test func financeMemberReadsEveryViewAndNothingElse() async throws {
         try await withDaemon { daemon, database in
             try await FinanceSamples.record(on: daemon, in: database)
+            try Self.resolveOneReviewItem(in: database)
             let user = try FinanceUser(clusterURL: try TestEnvironment.databaseURL())
             defer { user.drop() }
 
@@ -29,6 +30,7 @@ import Testing
     @Test func functionInAMembersQuerySeesOnlyTheRowsAViewShows() async throws {
         try await withDaemon { daemon, database in
             try await FinanceSamples.record(on: daemon, in: database)
+            try Self.resolveOneReviewItem(in: database)
             let user = try FinanceUser(clusterURL: try TestEnvironment.databaseURL())
             defer { user.drop() }
 
@@ -46,7 +48,7 @@ import Testing
             let probes = [
                 ("payment_report", "account_reference"), ("needs_review", "checkout_request_id"),
                 ("failed_attempts", "result_code"), ("daily_collections", "day::text"),
-                ("request_outcomes", "day::text"),
+                ("request_outcomes", "day::text"), ("resolved_reviews", "note"),
             ]
             for (view, column) in probes {
                 try finance.execute(
@@ -63,6 +65,19 @@ import Testing
             let seen = try finance.execute("SELECT count(*) FROM seen").rows
             #expect(seen != [["0"]])
         }
+    }
+
+    /// Marks the unknown push of the samples as dealt with, so that
+    /// `mpesa.resolved_reviews` has a row to show.
+    private static func resolveOneReviewItem(in database: TestDatabase) throws {
+        let resolved = try database.connect().execute(
+            """
+            INSERT INTO mpesa.review_resolutions (kind, item_id, reason, note)
+            SELECT kind, id, reason, 'The customer was not prompted; sent again.'
+            FROM mpesa.needs_review
+            WHERE kind = 'stk_request' AND checkout_request_id = 'ws_CO_fin_unknown'
+            """)
+        #expect(resolved.affectedRows == 1)
     }
 
     /// Each view gives a member the rows its owner sees, and some rows.
@@ -155,9 +170,10 @@ import Testing
                 "deploy/REPORTING.md"),
             encoding: .utf8)
         let queries = Self.sqlBlocks(of: guide)
-        #expect(queries.count == 10)
+        #expect(queries.count == 11)
         try await withDaemon { daemon, database in
             try await FinanceSamples.record(on: daemon, in: database)
+            try Self.resolveOneReviewItem(in: database)
             let user = try FinanceUser(clusterURL: try TestEnvironment.databaseURL())
             defer { user.drop() }
 
@@ -258,8 +274,10 @@ import Testing
     }
 
     private func appliedVersions(_ connection: BlockingPostgresConnection) throws -> [String] {
-        try connection.execute("SELECT version::text FROM mpesa.schema_migrations ORDER BY 1")
-            .rows.compactMap { $0.first ?? nil }
+        try connection.execute(
+            "SELECT version::text FROM mpesa.schema_migrations ORDER BY version::integer"
+        )
+        .rows.compactMap { $0.first ?? nil }
     }
 
 }

@@ -43,8 +43,8 @@ $roles$;
 
 -- A database that was migrated before these roles existed: hand the schema
 -- and what is in it to the owner, and have the next `migrate` apply the
--- migrations that grant to the daemon (4 and 8) again, now that their role
--- exists (GRANTs are idempotent).
+-- migrations that only grant to the daemon (4, 8 and 10) again, now that
+-- their role exists (GRANTs are idempotent).
 DO $adopt$
 DECLARE
     relation record;
@@ -62,7 +62,7 @@ BEGIN
         EXECUTE format('ALTER TABLE mpesa.%I OWNER TO mpesa_owner', relation.relname);
     END LOOP;
     IF to_regclass('mpesa.schema_migrations') IS NOT NULL THEN
-        DELETE FROM mpesa.schema_migrations WHERE version IN (4, 8);
+        DELETE FROM mpesa.schema_migrations WHERE version IN (4, 8, 10);
     END IF;
 END
 $adopt$;

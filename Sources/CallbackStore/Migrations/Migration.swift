@@ -14,6 +14,7 @@ public struct Migration: Sendable {
     public static let all: [Migration] = [
         initial, senderTokens, financeReporting, daemonGrants, readIndexes,
         noPerRowReferenceChecks, identifiersInByteOrder, daemonMayFlagCallbacks,
+        reviewResolutions, daemonMayResolveReviews,
     ]
 }
 

@@ -180,19 +180,11 @@ extension Migration {
 
         """
 
-    /// What a person should look at. A push is expected to settle within
-    /// minutes (the callback comes in about a minute, the reconciler asks
-    /// the STK query after a few); one unsettled after an hour means both
-    /// have failed for it.
-    ///
-    /// The union sits in a subquery because PostgreSQL flattens a view that
-    /// is a bare UNION ALL into the reader's query, barrier or not.
-    static let needsReviewSQL = """
-        CREATE VIEW mpesa.needs_review WITH (security_barrier) AS
-        SELECT kind, id, day, time_kenya, checkout_request_id, mpesa_receipt_number, amount,
-            reason
-        FROM (
-            SELECT 'payment' AS kind, id,
+    /// The items of `mpesa.needs_review`, each with its reason: the union
+    /// that migration 3 made the view of, and that migration 9 filters.
+    /// Its lines after the first are indented for where the views put it.
+    static let reviewItemsSQL = """
+        SELECT 'payment' AS kind, id,
                 (transaction_time AT TIME ZONE 'Africa/Nairobi')::date AS day,
                 date_trunc('second', transaction_time AT TIME ZONE 'Africa/Nairobi')
                     AS time_kenya,
@@ -224,6 +216,21 @@ extension Migration {
                 date_trunc('second', received_at AT TIME ZONE 'Africa/Nairobi'),
                 NULL, NULL, NULL, 'callback body rejected (' || kind || '): ' || reason
             FROM mpesa.rejected_callbacks
+        """
+
+    /// What a person should look at. A push is expected to settle within
+    /// minutes (the callback comes in about a minute, the reconciler asks
+    /// the STK query after a few); one unsettled after an hour means both
+    /// have failed for it.
+    ///
+    /// The union sits in a subquery because PostgreSQL flattens a view that
+    /// is a bare UNION ALL into the reader's query, barrier or not.
+    static let needsReviewSQL = """
+        CREATE VIEW mpesa.needs_review WITH (security_barrier) AS
+        SELECT kind, id, day, time_kenya, checkout_request_id, mpesa_receipt_number, amount,
+            reason
+        FROM (
+            \(reviewItemsSQL)
         ) AS items;
         COMMENT ON VIEW mpesa.needs_review IS
             'Everything a person should look at, with the reason: flagged payments, callbacks '

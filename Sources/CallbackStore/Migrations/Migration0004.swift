@@ -34,7 +34,9 @@ extension Migration {
     /// Wraps `statements`, grants to `mpesa_daemon`, so that they run only
     /// where that role exists: a development database without the roles
     /// migrates the same way. A later migration that adds a table the daemon
-    /// uses grants its privileges through this.
+    /// uses grants its privileges through this, in a migration that does
+    /// nothing else: `deploy/sql/roles.sql` has such migrations applied again
+    /// once the role exists, and lists their versions.
     static func grantsToDaemon(_ statements: String) -> String {
         """
         DO $grants$
