@@ -53,5 +53,31 @@ enum ReconcileStatements {
             RETURNING id
             """)
 
-    static let all = [claim, postpone, settle]
+    /// Settles the accepted requests, waiting `$1` since they were accepted,
+    /// whose callback is already recorded: one that arrived before the sender
+    /// had written Daraja's answer, when no request carried its checkout id
+    /// yet, so the receiver could not settle it. The first callback decides,
+    /// as when the receiver settles a request; no query is needed. Returns
+    /// each settled request's checkout id and new state.
+    static let settleFromEarlyCallbacks = PreparedStatement(
+        name: "reconcile_settle_from_early_callbacks",
+        sql: """
+            UPDATE mpesa.stk_requests r
+            SET state = CASE WHEN c.result_code = '0' THEN 'paid' ELSE 'failed' END,
+                result_code = c.result_code, result_desc = c.result_desc, callback_id = c.id,
+                settled_at = now(), settled_by = 'callback', query_lease_until = NULL,
+                updated_at = now()
+            FROM (
+                SELECT DISTINCT ON (c.checkout_request_id) c.id, c.checkout_request_id,
+                    c.result_code, c.result_desc
+                FROM mpesa.stk_requests a
+                JOIN mpesa.callbacks c ON c.checkout_request_id = a.checkout_request_id
+                WHERE a.state = 'accepted' AND a.updated_at <= now() - $1::interval
+                ORDER BY c.checkout_request_id, c.id
+            ) c
+            WHERE r.checkout_request_id = c.checkout_request_id AND r.state = 'accepted'
+            RETURNING r.checkout_request_id, r.state
+            """)
+
+    static let all = [claim, postpone, settle, settleFromEarlyCallbacks]
 }

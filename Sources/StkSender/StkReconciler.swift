@@ -62,9 +62,11 @@ public final class StkReconciler: Sendable {
         }
     }
 
-    /// Claims the due requests and queries each once.
+    /// Settles the requests whose callback came early, then claims the due
+    /// requests and queries each once.
     public func reconcileDueRequests() async {
         guard configuration.maximumQueries > 0 else { return }
+        await settleFromEarlyCallbacks()
         let claimed: PostgresRows
         do {
             claimed = try await database.execute(
@@ -85,6 +87,24 @@ public final class StkReconciler: Sendable {
                 let attempt = row[2].flatMap({ Int($0) })
             else { continue }
             await reconcile(id: id, checkoutRequestID: checkoutID, attempt: attempt)
+        }
+    }
+
+    /// A callback recorded before the sender wrote Daraja's answer found no
+    /// request to settle; its request is settled from it here, without a query.
+    private func settleFromEarlyCallbacks() async {
+        do {
+            let settled = try await database.execute(
+                PostgresCommand(
+                    ReconcileStatements.settleFromEarlyCallbacks,
+                    [.text(Self.interval(configuration.after))]))
+            for row in settled.rows {
+                logger.notice(
+                    "push settled from an earlier callback",
+                    [.checkoutRequestID: row[0] ?? "", .state: row[1] ?? ""])
+            }
+        } catch {
+            logger.warning("reconciliation skipped", [.error: error])
         }
     }
 

@@ -105,6 +105,53 @@ import Testing
         }
     }
 
+    /// A callback that came before the sender had written Daraja's answer
+    /// found no request to settle; the reconciler settles the request from
+    /// it, as the callback decided, and asks the STK query nothing.
+    @Test func aCallbackThatCameBeforeTheAnswerSettlesItsRequestWithoutAQuery() async throws {
+        try await withSenderStack(daemonEnvironment: Self.quick) { stack in
+            let paid = CallbackBodies.success(
+                checkoutRequestID: "ws_CO_early_paid", receipt: "UE4RLY0001")
+            let cancelled = CallbackBodies.failure(checkoutRequestID: "ws_CO_early_cancelled")
+            for body in [paid, cancelled] {
+                #expect(
+                    try await HTTPClient.shared.post(stack.daemon.callbackURL, body).status == 200)
+            }
+            // Only now does the sender write Daraja's answer.
+            for checkout in ["ws_CO_early_paid", "ws_CO_early_cancelled"] {
+                _ = try StkRequestRows.insert(
+                    into: stack.database, checkoutRequestID: checkout, state: "accepted")
+            }
+
+            for (checkout, state) in [
+                ("ws_CO_early_paid", "paid"), ("ws_CO_early_cancelled", "failed"),
+            ] {
+                let line = try await stack.daemon.logs.first(timeout: .seconds(30)) { line in
+                    LogLines.message(of: line) == "push settled from an earlier callback"
+                        && LogLines.field("checkout_request_id", of: line) == checkout
+                }
+                #expect(LogLines.field("state", of: line) == state)
+            }
+            let rows = try stack.database.connect().execute(
+                """
+                SELECT r.checkout_request_id, r.state, r.result_code, r.settled_by,
+                    r.callback_id = c.id
+                FROM mpesa.stk_requests r JOIN mpesa.callbacks c USING (checkout_request_id)
+                ORDER BY r.checkout_request_id
+                """
+            ).rows
+            #expect(
+                rows == [
+                    ["ws_CO_early_cancelled", "failed", "1032", "callback", "t"],
+                    ["ws_CO_early_paid", "paid", "0", "callback", "t"],
+                ])
+            #expect(
+                !stack.simulator.logs.all.contains { line in
+                    LogLines.message(of: line) == "stk query answered"
+                })
+        }
+    }
+
     @Test func twoDaemonsOnOneDatabaseNeverQueryTheSameRequestTwice() async throws {
         try await withSenderStack(
             simulatorArguments: ["--callback-delay", "200ms"], daemonEnvironment: Self.quick
