@@ -59,6 +59,9 @@ enum ReconcileStatements {
     /// yet, so the receiver could not settle it. The first callback decides,
     /// as when the receiver settles a request; no query is needed. Returns
     /// each settled request's checkout id and new state.
+    // TODO: the early callback's and its payment's rows keep no
+    // stk_request_id and the payment its "no STK request" flag, since the
+    // daemon's role may not update a payment; linking them needs that grant.
     static let settleFromEarlyCallbacks = PreparedStatement(
         name: "reconcile_settle_from_early_callbacks",
         sql: """

@@ -160,6 +160,23 @@ import Testing
         #expect(!daemon.logs.all.contains { $0.contains("permission denied") })
     }
 
+    /// `roles.sql` has the grant-only migrations applied again once the role
+    /// exists; a new one must be in its list, or a database migrated before
+    /// the roles existed would lack its grant.
+    @Test func theRolesScriptListsEveryGrantOnlyMigration() throws {
+        let script = try String(
+            contentsOf: TestEnvironment.repositoryRoot.appendingPathComponent(
+                "deploy/sql/roles.sql"),
+            encoding: .utf8)
+        let list = try #require(
+            script.firstMatch(of: /schema_migrations WHERE version IN \(([0-9, ]+)\)/)?.1)
+        let listed = Set(
+            list.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) })
+        let grantOnly = Set(Migration.all.filter { $0.sql.hasPrefix("DO $grants$") }.map(\.version))
+        #expect(grantOnly == [4, 8, 10])
+        #expect(listed == grantOnly)
+    }
+
     /// Creates the roles on `cluster` and migrates as `mpesa_owner`, as the
     /// README's production set-up does; returns the owner's and the daemon's URLs.
     private static func createRolesAndMigrate(

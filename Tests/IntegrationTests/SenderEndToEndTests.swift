@@ -181,9 +181,11 @@ import Testing
             // itself meets the closed port.
             #expect(try await stack.push(phone: "0708374149").status == 0)
 
-            let closed = "http://127.0.0.1:\(try freeLoopbackPort())"
+            let closed = try ClosedLoopbackPort()
             let pushed = try await stack.push(
-                phone: "0708374149", reference: "INV002", environment: ["DARAJA_BASE_URL": closed])
+                phone: "0708374149", reference: "INV002",
+                environment: ["DARAJA_BASE_URL": "http://127.0.0.1:\(closed.port)"])
+            withExtendedLifetime(closed) {}
             #expect(pushed.status == 1)
             #expect(pushed.request["state"]?.stringValue == "refused")
             #expect(pushed.request["error_code"]?.stringValue == "connection_failed")

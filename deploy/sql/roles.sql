@@ -62,6 +62,7 @@ BEGIN
         EXECUTE format('ALTER TABLE mpesa.%I OWNER TO mpesa_owner', relation.relname);
     END LOOP;
     IF to_regclass('mpesa.schema_migrations') IS NOT NULL THEN
+        -- Every grant-only migration (DatabaseRoleTests checks the list).
         DELETE FROM mpesa.schema_migrations WHERE version IN (4, 8, 10);
     END IF;
 END

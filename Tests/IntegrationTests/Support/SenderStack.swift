@@ -121,11 +121,35 @@ func withSenderStack<Result>(
             daemonEnvironment: environment))
 }
 
-/// A TCP port on 127.0.0.1 that nothing listens on right now.
+/// A TCP port on 127.0.0.1 that nothing listens on right now; another
+/// socket may take it at any moment after.
 func freeLoopbackPort() throws -> Int {
+    let socket = try boundLoopbackSocket()
+    close(socket.fd)
+    return socket.port
+}
+
+/// A loopback TCP port held bound but not listening for as long as this
+/// lives: a connection to it is refused, and no other socket can take it
+/// meanwhile, as one could take a port that was merely free a moment ago
+/// (a test's listener that never answers made a push hang instead of fail).
+final class ClosedLoopbackPort {
+    let port: Int
+    private let fd: Int32
+
+    init() throws {
+        (fd, port) = try boundLoopbackSocket()
+    }
+
+    deinit {
+        close(fd)
+    }
+}
+
+/// A TCP socket bound to an ephemeral port of 127.0.0.1, not listening.
+private func boundLoopbackSocket() throws -> (fd: Int32, port: Int) {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw TestSetupError("socket failed") }
-    defer { close(fd) }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
@@ -135,8 +159,11 @@ func freeLoopbackPort() throws -> Int {
             bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
         }
     }
-    guard bound else { throw TestSetupError("cannot find a free port") }
-    return Int(UInt16(bigEndian: address.sin_port))
+    guard bound else {
+        close(fd)
+        throw TestSetupError("cannot find a free port")
+    }
+    return (fd, Int(UInt16(bigEndian: address.sin_port)))
 }
 
 /// The JSON object a program printed.
